@@ -1,0 +1,72 @@
+"""The emulator's request log: one record per request, without any credential."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the emulator saw it (never the secret or the token value)."""
+
+    method: str
+    path: str
+    query: dict[str, str] = field(hash=False)
+    # None when no reply was sent (an injected connection drop).
+    status: int | None
+    authorization_kind: str | None  # "basic", "bearer" or None
+    ts: float  # time.time() when the request arrived
+    correlation_id: str | None = None
+    fault: str | None = None  # the injected fault that shaped this reply, if any
+
+
+class RequestLog:
+    """Thread-safe, append-only list of RequestRecord plus the token grant counter."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[RequestRecord] = []
+        self._token_grants = 0
+
+    def add(self, record: RequestRecord) -> None:
+        """Append one record."""
+        with self._lock:
+            self._records.append(record)
+
+    def count_token_grant(self) -> None:
+        """Note one successful POST /oauth/token."""
+        with self._lock:
+            self._token_grants += 1
+
+    @property
+    def token_grants(self) -> int:
+        """Successful token grants since the last reset."""
+        with self._lock:
+            return self._token_grants
+
+    def records(self) -> list[RequestRecord]:
+        """A snapshot of the records, oldest first."""
+        with self._lock:
+            return list(self._records)
+
+    def count(
+        self,
+        method: str | None = None,
+        path_contains: str | None = None,
+        status: int | None = None,
+    ) -> int:
+        """How many records match every given filter."""
+        return sum(
+            1
+            for r in self.records()
+            if (method is None or r.method == method.upper())
+            and (path_contains is None or path_contains in r.path)
+            and (status is None or r.status == status)
+        )
+
+    def reset(self) -> None:
+        """Forget every record and the token grant count."""
+        with self._lock:
+            self._records.clear()
+            self._token_grants = 0
