@@ -1,0 +1,312 @@
+"""Client settings: from the stack's `genesyscloud:*` config, then `GENESYSCLOUD_*` variables."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
+
+from provider.genesys.errors import ConfigurationError
+from provider.genesys.regions import (
+    DEFAULT_REGION,
+    api_base_url,
+    check_base_url,
+    derive_login_base_url,
+    normalize_region,
+)
+
+CONFIG_NAMESPACE = "genesyscloud"
+
+
+@dataclass(frozen=True)
+class SettingKey:
+    """Where one setting comes from: its Pulumi config key and its environment variable."""
+
+    field: str
+    config: str
+    env: str
+    example: str
+
+    @property
+    def names(self) -> str:
+        """Both names, for messages: `genesyscloud:region (GENESYSCLOUD_REGION)`."""
+        return f"{self.config} ({self.env})"
+
+
+SETTING_KEYS: Mapping[str, SettingKey] = {
+    k.field: k
+    for k in (
+        SettingKey(
+            "client_id", "genesyscloud:oauthclientId", "GENESYSCLOUD_OAUTHCLIENT_ID", "<id>"
+        ),
+        SettingKey(
+            "client_secret",
+            "genesyscloud:oauthclientSecret",
+            "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+            "<secret>",
+        ),
+        SettingKey("region", "genesyscloud:region", "GENESYSCLOUD_REGION", "eu-west-1"),
+        SettingKey(
+            "api_base_url",
+            "genesyscloud:apiBaseUrl",
+            "GENESYSCLOUD_API_BASE_URL",
+            "https://api.mypurecloud.com",
+        ),
+        SettingKey(
+            "login_base_url",
+            "genesyscloud:loginBaseUrl",
+            "GENESYSCLOUD_LOGIN_BASE_URL",
+            "https://login.mypurecloud.com",
+        ),
+        SettingKey(
+            "max_integrations",
+            "genesyscloud:maxIntegrations",
+            "GENESYSCLOUD_MAX_INTEGRATIONS",
+            "25",
+        ),
+        SettingKey(
+            "audit_log_path", "genesyscloud:auditLogPath", "GENESYSCLOUD_AUDIT_LOG", "audit.jsonl"
+        ),
+        SettingKey(
+            "request_timeout", "genesyscloud:requestTimeout", "GENESYSCLOUD_REQUEST_TIMEOUT", "30"
+        ),
+        SettingKey("retry_budget", "genesyscloud:retryBudget", "GENESYSCLOUD_RETRY_BUDGET", "120"),
+        SettingKey(
+            "activation_timeout",
+            "genesyscloud:activationTimeout",
+            "GENESYSCLOUD_ACTIVATION_TIMEOUT",
+            "300",
+        ),
+        SettingKey(
+            "validate_topics", "genesyscloud:validateTopics", "GENESYSCLOUD_VALIDATE_TOPICS", "true"
+        ),
+    )
+}
+
+# Secrets are left out of pickles (see Settings.__getstate__). An unpickled Settings gets its secret
+# back from here when this process has resolved the same (login base, client id) before — the
+# Pulumi provider host always has, in configure().
+_SECRETS: dict[tuple[str, str], SecretStr] = {}
+_SECRETS_LOCK = threading.Lock()
+
+
+class Settings(BaseModel):
+    """What the client needs to reach one Genesys Cloud org; frozen, the secret kept hidden."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    region: str = DEFAULT_REGION
+    # Resolved: an override wins over the region (see _resolve_urls); never empty after validation.
+    api_base_url: str = ""
+    login_base_url: str = ""
+    max_integrations: int = 25
+    audit_log_path: str | None = None
+    request_timeout: float = 30.0
+    retry_budget: float = 120.0
+    activation_timeout: float = 300.0
+    validate_topics: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_urls(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        region = normalize_region(str(data.get("region") or DEFAULT_REGION))
+        data["region"] = region
+        api = data.get("api_base_url") or None
+        api = check_base_url(str(api), "genesyscloud:apiBaseUrl") if api else api_base_url(region)
+        login = data.get("login_base_url") or None
+        data["api_base_url"] = api
+        data["login_base_url"] = (
+            check_base_url(str(login), "genesyscloud:loginBaseUrl")
+            if login
+            else derive_login_base_url(api)
+        )
+        return data
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Settings:
+        for field, (check, _) in _NUMBERS.items():
+            check_number(SETTING_KEYS[field], getattr(self, field), check)
+        return self
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Remember the secret for unpickling in this process."""
+        if self.client_id and self.client_secret is not None:
+            with _SECRETS_LOCK:
+                _SECRETS[(self.login_base_url, self.client_id)] = self.client_secret
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether both the OAuth client id and secret are set."""
+        return bool(self.client_id) and bool(
+            self.client_secret and self.client_secret.get_secret_value()
+        )
+
+    @property
+    def token_url(self) -> str:
+        """The OAuth token endpoint."""
+        return f"{self.login_base_url}/oauth/token"
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the client secret: pickles end up in Pulumi state."""
+        state = dict(super().__getstate__())
+        fields = dict(state["__dict__"])
+        fields["client_secret"] = None
+        state["__dict__"] = fields
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        """Unpickle; the secret comes back only if this process resolved it before."""
+        super().__setstate__(state)
+        if self.client_secret is None and self.client_id:
+            with _SECRETS_LOCK:
+                secret = _SECRETS.get((self.login_base_url, self.client_id))
+            if secret is not None:
+                self.__dict__["client_secret"] = secret
+
+    @classmethod
+    def resolve(
+        cls,
+        config: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Resolve: Pulumi config (`genesyscloud:*`) first, then `GENESYSCLOUD_*`, then defaults.
+
+        `environ` defaults to os.environ. Empty values count as unset. Bad values raise
+        ConfigurationError naming the key and the fix.
+        """
+        env: Mapping[str, str] = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for key in SETTING_KEYS.values():
+            found = _lookup(config or {}, env, key)
+            if found is None:
+                continue
+            raw, source = found
+            values[key.field] = _PARSERS[key.field](key, raw, source)
+        return cls(**values)
+
+
+def _lookup(
+    config: Mapping[str, Any], env: Mapping[str, str], key: SettingKey
+) -> tuple[Any, str] | None:
+    bare = key.config.split(":", 1)[1]
+    for value, source in (
+        (config.get(key.config), f"Pulumi config {key.config}"),
+        # A program reading pulumi.Config("genesyscloud") hands over bare keys.
+        (config.get(bare), f"Pulumi config {key.config}"),
+        (env.get(key.env), f"environment variable {key.env}"),
+    ):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        return value, source
+    return None
+
+
+def _error(key: SettingKey, source: str, expectation: str, raw: object) -> ConfigurationError:
+    shown = "<hidden>" if key.field == "client_secret" else repr(raw)
+    return ConfigurationError(
+        f"{source} must be {expectation}, got {shown}",
+        setting=key.config,
+        action=(
+            f"set it to e.g. {key.example} (`pulumi config set {key.config} {key.example}` or"
+            f" `export {key.env}={key.example}`), or remove it to use the default"
+        ),
+    )
+
+
+def _text(key: SettingKey, raw: Any, source: str) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise _error(key, source, "a string", type(raw).__name__)
+    return str(raw).strip()
+
+
+def _secret(key: SettingKey, raw: Any, source: str) -> SecretStr:
+    if isinstance(raw, SecretStr):
+        return raw
+    if not isinstance(raw, str):
+        raise _error(key, source, "a string", type(raw).__name__)
+    return SecretStr(raw.strip())
+
+
+def _float(key: SettingKey, raw: Any, source: str) -> float:
+    check, expectation = _NUMBERS[key.field]
+    value: float
+    if isinstance(raw, bool):
+        raise _error(key, source, expectation, raw)
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise _error(key, source, expectation, raw) from None
+    else:
+        raise _error(key, source, expectation, raw)
+    if not check(value):
+        raise _error(key, source, expectation, raw)
+    return value
+
+
+def _int(key: SettingKey, raw: Any, source: str) -> int:
+    # Pulumi hands numbers over as floats: 25.0 is 25, 25.5 is an error.
+    value = _float(key, raw, source)
+    if not value.is_integer():
+        raise _error(key, source, _NUMBERS[key.field][1], raw)
+    return int(value)
+
+
+_TRUE = frozenset({"true", "1", "yes", "on", "y", "t"})
+_FALSE = frozenset({"false", "0", "no", "off", "n", "f"})
+
+
+def _bool(key: SettingKey, raw: Any, source: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise _error(key, source, "true or false", raw)
+
+
+def _finite(value: float) -> bool:
+    return math.isfinite(value)
+
+
+# field -> (range check, what a valid value is)
+_NUMBERS: dict[str, tuple[Callable[[float], bool], str]] = {
+    "max_integrations": (lambda v: _finite(v) and v >= 1, "a whole number of at least 1"),
+    "request_timeout": (lambda v: _finite(v) and v > 0, "a number of seconds greater than 0"),
+    "retry_budget": (lambda v: _finite(v) and v >= 0, "a number of seconds, 0 or more"),
+    "activation_timeout": (lambda v: _finite(v) and v > 0, "a number of seconds greater than 0"),
+}
+
+
+def check_number(key: SettingKey, value: float, check: Callable[[float], bool]) -> None:
+    """Raise ConfigurationError when a numeric setting is out of range (Settings built directly)."""
+    if not check(value):
+        raise _error(key, key.names, _NUMBERS[key.field][1], value)
+
+
+_PARSERS: dict[str, Callable[[SettingKey, Any, str], Any]] = {
+    "client_id": _text,
+    "client_secret": _secret,
+    "region": _text,
+    "api_base_url": _text,
+    "login_base_url": _text,
+    "max_integrations": _int,
+    "audit_log_path": _text,
+    "request_timeout": _float,
+    "retry_budget": _float,
+    "activation_timeout": _float,
+    "validate_topics": _bool,
+}
