@@ -1,0 +1,32 @@
+"""genesys-eventbridge's Pulumi dynamic provider for Genesys Cloud EventBridge integrations.
+
+The resource classes load on first use, so the API client (`provider.genesys`) and the command
+line (`python -m provider`) import without pulling in the Pulumi SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from provider.integration_provider import EventBridgeIntegrationProvider
+    from provider.integration_resource import EventBridgeIntegration, EventBridgeIntegrationArgs
+
+__all__ = [
+    "EventBridgeIntegration",
+    "EventBridgeIntegrationArgs",
+    "EventBridgeIntegrationProvider",
+]
+_HOMES = {
+    "EventBridgeIntegration": "provider.integration_resource",
+    "EventBridgeIntegrationArgs": "provider.integration_resource",
+    "EventBridgeIntegrationProvider": "provider.integration_provider",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public resource class on first access."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'provider' has no attribute {name!r}")

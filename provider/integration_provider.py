@@ -1,0 +1,362 @@
+"""EventBridgeIntegrationProvider: the resource logic of a Genesys EventBridge integration."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
+
+import httpx
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from provider import audit, proxy, schema
+from provider.errors import AdoptionError, CapacityError, IntegrationError, RolledBackError
+from provider.genesys import (
+    EVENTBRIDGE_INTEGRATION_TYPE,
+    SETTING_KEYS,
+    ConfigurationError,
+    GenesysClient,
+    GenesysError,
+    Integration,
+    NotFoundError,
+    Settings,
+    TokenRequestRejectedError,
+)
+from provider.topics import CatalogEntry, catalog_problem
+
+_CONFIG_FIELDS = ("topics", "integration_name", "notes")
+
+
+class EventBridgeIntegrationProvider(ResourceProvider):
+    """Drives a Genesys EventBridge integration through check, diff, create, read, update, delete.
+
+    It holds no credentials and nothing unpicklable: settings arrive through `configure()`
+    (the stack's `genesyscloud:*` config) or the `GENESYSCLOUD_*` environment, in the provider
+    host process, and are never pickled into the state.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._config: dict[str, Any] = {}
+        self._settings: Settings | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Whatever a configured instance learnt (settings, secrets) must not reach the state file.
+        return {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        self._config = {}
+        self._settings = None
+
+    # -- settings --------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Remember the stack's `genesyscloud:*` config for this provider host process."""
+        self._config = {
+            key.config: value
+            for key in SETTING_KEYS.values()
+            if (value := req.config.get(key.config)) is not None
+        }
+        self._settings = None
+
+    def settings(self) -> Settings:
+        """The resolved settings: stack config first, then the environment."""
+        if self._settings is None:
+            self._settings = Settings.resolve(self._config)
+        return self._settings
+
+    def _client(self) -> GenesysClient:
+        return GenesysClient(self.settings())
+
+    # -- check and diff --------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every input (and the topics against the org's catalog), auto-name if unnamed."""
+        inputs, failures = schema.check_inputs(_olds, news)
+        try:
+            settings = self.settings()
+        except ConfigurationError as err:
+            failures.append(CheckFailure(err.setting or "genesyscloud", str(err)))
+            return CheckResult(inputs, failures)
+        topics = inputs.get("topics")
+        if (
+            settings.validate_topics
+            and settings.has_credentials
+            and isinstance(topics, list)
+            and not any(f.property == "topics" for f in failures)
+        ):
+            failures.extend(self._check_catalog(topics))
+        return CheckResult(inputs, failures)
+
+    def _check_catalog(self, topics: Sequence[Any]) -> list[CheckFailure]:
+        try:
+            catalog = [
+                CatalogEntry(t.id, t.eventbridge_available)
+                for t in self._client().available_topics()
+            ]
+        except TokenRequestRejectedError as err:
+            return [CheckFailure("genesyscloud:oauthclientId", str(err))]
+        except (GenesysError, httpx.HTTPError) as err:
+            # Preview must not fail because the catalog is unreachable: Genesys checks on PUT.
+            pulumi.log.warn(f"could not check topics against the Genesys topic catalog: {err}")
+            return []
+        return [
+            CheckFailure("topics", problem)
+            for topic in topics
+            if isinstance(topic, str) and not schema.is_unknown(topic)
+            if (problem := catalog_problem(topic, catalog))
+        ]
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        """Compare old outputs with new inputs; account, region and suffix changes replace."""
+        changed, replaces = schema.diff_inputs(_olds, _news)
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    # -- create ----------------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Create (or adopt) the integration, configure it, enable it and wait until ACTIVE."""
+        inputs = _inputs(props)
+        if inputs.get("adopt_integration_id"):
+            return self._adopt(inputs)
+        client = self._client()
+        settings = client.settings
+        name = inputs["integration_name"]
+        with self._audited("create", client, name, props_changed(inputs)) as record:
+            org_id = client.org_id()
+            record.org_id = org_id
+            existing = client.list_integrations()
+            if len(existing) >= settings.max_integrations:
+                raise CapacityError(
+                    f"the org already has {len(existing)} {EVENTBRIDGE_INTEGRATION_TYPE}"
+                    f" integrations, the cap set by genesyscloud:maxIntegrations"
+                    f" (GENESYSCLOUD_MAX_INTEGRATIONS) is {settings.max_integrations};"
+                    " delete unused integrations or raise the cap"
+                )
+            integration = proxy.create_reconciled(client, name, inputs.get("notes"), existing)
+            record.integration_id = integration.id
+            try:
+                integration = self._converge(
+                    client, integration, inputs, integration.config_version
+                )
+            except Exception as err:
+                self._roll_back(client, integration.id, name, org_id, err)
+            return CreateResult(integration.id, _outputs(inputs, integration, org_id))
+
+    def _converge(
+        self,
+        client: GenesysClient,
+        integration: Integration,
+        inputs: Mapping[str, Any],
+        version: int | None,
+    ) -> Integration:
+        """PUT the config, then bring intendedState to `enabled` (waiting for ACTIVE)."""
+        proxy.put_config(client, integration.id, inputs, version=version)
+        want = _intended(inputs["enabled"])
+        if integration.intended_state != want:
+            integration = client.set_intended_state(integration.id, want)
+        if inputs["enabled"]:
+            integration = proxy.wait_until_active(
+                client, integration.id, client.settings.activation_timeout
+            )
+        return integration
+
+    def _roll_back(
+        self, client: GenesysClient, integration_id: str, name: str, org_id: str, cause: Exception
+    ) -> None:
+        """Delete a half-created integration and raise RolledBackError saying what happened."""
+        with self._audited("rollback", client, name, ()) as record:
+            record.integration_id, record.org_id = integration_id, org_id
+            try:
+                try:
+                    client.delete_integration(integration_id)
+                except NotFoundError:
+                    pass
+            except Exception as delete_err:
+                record.outcome, record.error = "failed", str(delete_err)
+                raise RolledBackError(
+                    f"creating integration {name!r} failed after it was posted ({cause}), and"
+                    f" deleting the half-created integration {integration_id} failed too"
+                    f" ({delete_err}); delete it in Genesys Cloud Admin > Integrations or adopt it"
+                    f" with adopt_integration_id={integration_id!r}"
+                ) from cause
+        raise RolledBackError(
+            f"creating integration {name!r} failed ({cause}); the half-created integration"
+            f" {integration_id} was deleted, so nothing is left behind: fix the cause and run"
+            " `pulumi up` again"
+        ) from cause
+
+    def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
+        """Bring an existing integration under management, converging it to the inputs."""
+        client = self._client()
+        integration_id = inputs["adopt_integration_id"]
+        with self._audited("adopt", client, inputs.get("integration_name"), ()) as record:
+            record.integration_id = integration_id
+            org_id = client.org_id()
+            record.org_id = org_id
+            try:
+                integration = client.get_integration(integration_id)
+            except NotFoundError as err:
+                raise AdoptionError(
+                    f"adopt_integration_id {integration_id} names no integration in org {org_id};"
+                    " check the id in Genesys Cloud Admin > Integrations"
+                ) from err
+            type_id = integration.type_id
+            if type_id != EVENTBRIDGE_INTEGRATION_TYPE:
+                raise AdoptionError(
+                    f"integration {integration_id} is of type {type_id!r}, not"
+                    f" {EVENTBRIDGE_INTEGRATION_TYPE!r}; only EventBridge integrations can be"
+                    " adopted"
+                )
+            inputs["integration_name"] = inputs.get("integration_name") or integration.name
+            record.integration_name = inputs["integration_name"]
+            integration = self._converge(client, integration, inputs, None)
+            return CreateResult(integration.id, _outputs(inputs, integration, org_id))
+
+    # -- read, update, delete --------------------------------------------------------------
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh: what Genesys holds now (two calls), so out-of-band edits show as drift."""
+        client = self._client()
+        try:
+            integration = client.get_integration(id_)
+            config = client.get_integration_config(id_)
+        except NotFoundError:
+            return ReadResult("", {})
+        properties = config.properties or {}
+        outs = dict(props)
+        outs.update(
+            integration_id=integration.id,
+            integration_name=config.name or integration.name,
+            notes=config.notes if config.notes is not None else integration.notes,
+            enabled=integration.intended_state == "ENABLED",
+            aws_account_id=properties.get("awsAccountId"),
+            aws_region=properties.get("awsAccountRegion"),
+            event_source_suffix=properties.get("eventSourceSuffix"),
+            topics=list(properties.get("eventFilter") or []),
+            reported_state=_state_code(integration),
+        )
+        org_id = outs.get("org_id") or client.org_id()
+        outs["org_id"] = org_id
+        outs["event_source_name"] = (
+            schema.event_source_name(org_id, outs["event_source_suffix"])
+            if outs["event_source_suffix"]
+            else None
+        )
+        return ReadResult(integration.id, outs)
+
+    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        """PUT the config when it changed, PATCH only when `enabled` changed; full outputs back."""
+        inputs = _inputs(_news)
+        changed, _ = schema.diff_inputs(_olds, inputs)
+        client = self._client()
+        name = inputs.get("integration_name") or _olds.get("integration_name")
+        inputs["integration_name"] = name
+        with self._audited("update", client, name, changed) as record:
+            record.integration_id = _id
+            org_id = _olds.get("org_id") or client.org_id()
+            record.org_id = org_id
+            if any(field in changed for field in _CONFIG_FIELDS):
+                proxy.put_config(client, _id, inputs)
+            reported = _olds.get("reported_state")
+            if "enabled" in changed:
+                integration = client.set_intended_state(_id, _intended(inputs["enabled"]))
+                if inputs["enabled"]:
+                    integration = proxy.wait_until_active(
+                        client, _id, client.settings.activation_timeout
+                    )
+                reported = _state_code(integration)
+            outs = _outputs(inputs, None, org_id, integration_id=_id, reported_state=reported)
+            return UpdateResult(outs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """DELETE the integration (already gone is fine) and wait until Genesys answers 404."""
+        client = self._client()
+        with self._audited("delete", client, _props.get("integration_name"), ()) as record:
+            record.integration_id, record.org_id = _id, _props.get("org_id")
+            try:
+                client.delete_integration(_id)
+            except NotFoundError:
+                return
+            if not proxy.wait_until_gone(client, _id):
+                raise IntegrationError(
+                    f"integration {_id} still exists {proxy.DELETE_WAIT:g} s after Genesys accepted"
+                    " its deletion; run `pulumi destroy` (or `pulumi up`) again to retry"
+                )
+
+    # -- audit -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _audited(
+        self, operation: str, client: GenesysClient, name: str | None, changed: Sequence[str]
+    ) -> Iterator[audit.AuditRecord]:
+        """Time an operation and write one audit record for it, whether it succeeds or fails."""
+        settings = client.settings
+        record = audit.AuditRecord(
+            operation=operation,
+            integration_id=None,
+            integration_name=name,
+            org_id=None,
+            client_id=settings.client_id,
+            changed_fields=list(changed),
+        )
+        started = time.monotonic()
+        try:
+            yield record
+        except Exception as err:
+            if record.outcome == "ok":
+                record.outcome, record.error = "failed", str(err)
+            raise
+        finally:
+            record.latency_ms = round((time.monotonic() - started) * 1000)
+            record.correlation_id = client.last_correlation_id
+            audit.write(record, settings.audit_log_path)
+
+
+def props_changed(inputs: Mapping[str, Any]) -> list[str]:
+    """The inputs a create sets, for the audit record."""
+    return [key for key in schema.INPUTS if inputs.get(key) is not None]
+
+
+def _inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    inputs = {key: props.get(key) for key in (*schema.INPUTS, schema.RESOURCE_NAME)}
+    if inputs["enabled"] is None:
+        inputs["enabled"] = True
+    return inputs
+
+
+def _intended(enabled: Any) -> Literal["ENABLED", "DISABLED"]:
+    return "ENABLED" if enabled else "DISABLED"
+
+
+def _state_code(integration: Integration) -> str | None:
+    return integration.reported_state.code if integration.reported_state else None
+
+
+def _outputs(
+    inputs: Mapping[str, Any],
+    integration: Integration | None,
+    org_id: str,
+    *,
+    integration_id: str | None = None,
+    reported_state: str | None = None,
+) -> dict[str, Any]:
+    """Every input, defaults included, plus the computed outputs."""
+    outs = {key: value for key, value in inputs.items() if value is not None}
+    outs["enabled"] = bool(inputs.get("enabled", True))
+    outs["integration_id"] = integration.id if integration else integration_id
+    outs["org_id"] = org_id
+    outs["event_source_name"] = schema.event_source_name(org_id, inputs["event_source_suffix"])
+    outs["reported_state"] = _state_code(integration) if integration else reported_state
+    return outs

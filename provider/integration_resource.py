@@ -1,0 +1,89 @@
+"""EventBridgeIntegration: the Pulumi resource declaring one Genesys EventBridge integration."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from provider.integration_provider import EventBridgeIntegrationProvider
+from provider.schema import OUTPUTS, RESOURCE_NAME
+
+
+@dataclass(kw_only=True)
+class EventBridgeIntegrationArgs:
+    """The inputs of an EventBridgeIntegration; each accepts a plain value or a Pulumi Output."""
+
+    aws_account_id: pulumi.Input[str]
+    """The 12-digit AWS account that receives the partner event source (as a string)."""
+
+    aws_region: pulumi.Input[str]
+    """The AWS region of the partner event source and its bus, e.g. `us-east-1`."""
+
+    event_source_suffix: pulumi.Input[str]
+    """The last part of the event source name: 1-64 of letters, digits, `.`, `-`, `_`."""
+
+    topics: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Topic templates to publish, e.g. `v2.detail.events.conversation.{id}.customer.start`."""
+
+    integration_name: pulumi.Input[str] | None = None
+    """The integration's name in Genesys; default `<resource name>-<7 random characters>`."""
+
+    enabled: pulumi.Input[bool] | None = None
+    """Whether the integration is enabled (publishing); default true."""
+
+    notes: pulumi.Input[str] | None = None
+    """Free-text notes shown on the integration in Genesys Cloud Admin."""
+
+    adopt_integration_id: pulumi.Input[str] | None = None
+    """The id of an existing EventBridge integration to manage instead of creating one."""
+
+
+class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegration"):
+    """A Genesys Cloud `amazon-eventbridge-source` integration, managed as a Pulumi resource."""
+
+    integration_id: pulumi.Output[str]
+    """The Genesys integration id (also the resource id)."""
+    org_id: pulumi.Output[str]
+    """The Genesys organization id."""
+    event_source_name: pulumi.Output[str]
+    """`aws.partner/genesys.com/cloud/{org_id}/{event_source_suffix}`, the bus name too."""
+    reported_state: pulumi.Output[str]
+    """Genesys' reportedState code: ACTIVE, ACTIVATING, INACTIVE, DEACTIVATING or ERROR."""
+    integration_name: pulumi.Output[str]
+    """The integration's name in Genesys."""
+    aws_account_id: pulumi.Output[str]
+    """The AWS account of the partner event source."""
+    aws_region: pulumi.Output[str]
+    """The AWS region of the partner event source."""
+    event_source_suffix: pulumi.Output[str]
+    """The event source suffix."""
+    topics: pulumi.Output[list[str]]
+    """The subscribed topic templates."""
+    enabled: pulumi.Output[bool]
+    """Whether the integration is enabled."""
+    notes: pulumi.Output[str | None]
+    """The integration's notes."""
+    adopt_integration_id: pulumi.Output[str | None]
+    """The adopted integration's id, when the resource adopted one."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: EventBridgeIntegrationArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare the integration `resource_name` with `args`."""
+        props: dict[str, object] = {
+            field.name: getattr(args, field.name)
+            for field in fields(args)
+            if getattr(args, field.name) is not None
+        }
+        props[RESOURCE_NAME] = resource_name
+        # Outputs the provider computes: declared as None so the SDK exposes them as attributes.
+        props.update(dict.fromkeys(OUTPUTS))
+        for optional in ("integration_name", "enabled", "notes", "adopt_integration_id"):
+            props.setdefault(optional, None)
+        super().__init__(EventBridgeIntegrationProvider(), resource_name, props, opts)

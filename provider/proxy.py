@@ -1,0 +1,159 @@
+"""Integration operations composed from single API calls: converge, wait, reconcile.
+
+This is the "API proxy" layer of the resource (after the CX as Code provider's split):
+the resource logic in `integration_provider` says what should happen, this module knows
+which calls make it so and how to survive their races.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from provider.errors import ActivationError
+from provider.genesys import (
+    AmbiguousRequestError,
+    GenesysClient,
+    Integration,
+    IntegrationConfig,
+    NotFoundError,
+    VersionMismatchError,
+)
+
+# The Terraform provider gives up after 10 version conflicts; so do we.
+MAX_VERSION_ATTEMPTS = 10
+POLL_FIRST = 0.05
+POLL_MAX = 5.0
+DELETE_WAIT = 30.0
+
+
+def eventbridge_properties(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The `properties` of an EventBridge integration config for the given inputs."""
+    return {
+        "awsAccountId": inputs["aws_account_id"],
+        "awsAccountRegion": inputs["aws_region"],
+        "eventSourceSuffix": inputs["event_source_suffix"],
+        "eventFilter": list(inputs["topics"]),
+    }
+
+
+def put_config(
+    client: GenesysClient,
+    integration_id: str,
+    inputs: Mapping[str, Any],
+    *,
+    version: int | None = None,
+    name: str | None = None,
+) -> IntegrationConfig:
+    """PUT the config for `inputs`, re-reading the version and retrying on a version mismatch."""
+    current: IntegrationConfig | None = None
+    for attempt in range(1, MAX_VERSION_ATTEMPTS + 1):
+        if current is None or version is None:
+            current = client.get_integration_config(integration_id)
+            version = current.version
+        properties = {**(current.properties or {}), **eventbridge_properties(inputs)}
+        desired = current.model_copy(
+            update={
+                "name": name or inputs.get("integration_name") or current.name,
+                "notes": inputs.get("notes"),
+                "properties": properties,
+                "version": version,
+                "advanced": current.advanced or {},
+            }
+        )
+        try:
+            return client.put_integration_config(integration_id, desired)
+        except VersionMismatchError:
+            if attempt == MAX_VERSION_ATTEMPTS:
+                raise
+            version = None  # someone else wrote in between: read the new version and try again
+    raise AssertionError("unreachable")
+
+
+def wait_until_active(client: GenesysClient, integration_id: str, timeout: float) -> Integration:
+    """Poll the integration until it reports ACTIVE; ERROR or the timeout raise ActivationError."""
+    deadline = time.monotonic() + timeout
+    pause = POLL_FIRST
+    while True:
+        integration = client.get_integration(integration_id)
+        state = integration.reported_state
+        code = state.code if state else None
+        if code == "ACTIVE":
+            return integration
+        if code == "ERROR":
+            detail = (state.detail_message if state else None) or "no detail given"
+            raise ActivationError(
+                f"Genesys reports integration {integration_id} in ERROR after enabling it"
+                f" ({detail}); fix the AWS account, region, suffix or topics and run"
+                " `pulumi up` again"
+            )
+        if time.monotonic() + pause > deadline:
+            raise ActivationError(
+                f"integration {integration_id} is still {code or 'not reporting a state'} after"
+                f" {timeout:g} s; raise genesyscloud:activationTimeout or check the integration in"
+                " Genesys Cloud Admin > Integrations"
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX)
+
+
+def wait_until_gone(
+    client: GenesysClient, integration_id: str, timeout: float = DELETE_WAIT
+) -> bool:
+    """Poll until GET answers 404; return False when it still exists after `timeout`."""
+    deadline = time.monotonic() + timeout
+    pause = POLL_FIRST
+    while True:
+        try:
+            client.get_integration(integration_id)
+        except NotFoundError:
+            return True
+        if time.monotonic() + pause > deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX)
+
+
+def unconfigured_named(integrations: Sequence[Integration], name: str) -> list[Integration]:
+    """Integrations called `name` that no config PUT has touched yet (config version 1).
+
+    A freshly POSTed integration is still unconfigured, which tells it apart from an older
+    integration of the same name (e.g. the one a replacement is about to delete).
+    """
+    return [
+        i
+        for i in integrations
+        if i.name == name and (i.config_version is None or i.config_version <= 1)
+    ]
+
+
+def create_reconciled(
+    client: GenesysClient,
+    name: str,
+    notes: str | None,
+    existing: Sequence[Integration],
+    *,
+    settle: float = 0.5,
+    looks: int = 3,
+) -> Integration:
+    """POST a new integration; after an ambiguous POST, find it by name instead of POSTing twice.
+
+    `existing` is the list taken before the POST: what it holds cannot be the new integration.
+    """
+    before = {i.id for i in existing}
+    try:
+        return client.create_integration(name, notes=notes)
+    except AmbiguousRequestError:
+        pass
+    # The POST may or may not have committed. Look for it (the list may lag briefly) before
+    # sending another: a second integration would be an orphan nobody manages.
+    for look in range(looks):
+        found = [
+            i for i in unconfigured_named(client.list_integrations(), name) if i.id not in before
+        ]
+        if found:
+            return found[0]
+        if look < looks - 1:
+            time.sleep(settle)
+    return client.create_integration(name, notes=notes)

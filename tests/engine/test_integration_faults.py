@@ -1,0 +1,143 @@
+"""Faults through the real provider host: rate limits, outages, races, lost replies, expiry."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.engine.harness import ProviderHost
+from tests.engine.test_integration_lifecycle import NEWS, TOPICS, checked, start_host
+from tests.genesys_emulator import GenesysEmulator
+
+
+@pytest.fixture
+def emulator() -> Iterator[GenesysEmulator]:
+    with GenesysEmulator(activation_delay=0.05) as emu:
+        yield emu
+
+
+@pytest.fixture
+def host(emulator: GenesysEmulator, tmp_path: Path) -> Iterator[ProviderHost]:
+    h = start_host(emulator, tmp_path / "audit.jsonl")
+    try:
+        yield h
+    finally:
+        h.stop()
+
+
+def test_429_storm_with_retry_after_is_waited_out(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    emulator.inject_status(status=429, count=4, retry_after=1)
+    started = time.monotonic()
+    integration_id, outs = host.create(inputs)
+    assert time.monotonic() - started >= 1.0
+    assert outs["reported_state"] == "ACTIVE"
+    assert [i["id"] for i in emulator.integrations()] == [integration_id]
+    assert emulator.count(status=429) == 4
+
+
+def test_503s_are_retried(host: ProviderHost, emulator: GenesysEmulator) -> None:
+    inputs = checked(host, NEWS)
+    emulator.inject_status(status=503, count=3)
+    integration_id, _ = host.create(inputs)
+    assert [i["id"] for i in emulator.integrations()] == [integration_id]
+    assert emulator.count(status=503) == 3
+
+
+def test_version_conflict_race_rereads_and_wins(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    emulator.inject_version_conflict(count=3)
+    integration_id, _ = host.create(inputs)
+    assert emulator.count(method="PUT", status=409) == 3
+    assert emulator.integration_config(integration_id)["properties"]["eventFilter"] == TOPICS
+
+
+def test_ambiguous_post_yields_exactly_one_integration(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    emulator.inject_drop_after_commit(count=1, method="POST", path_contains="/api/v2/integrations")
+    integration_id, outs = host.create(inputs)
+    [live] = emulator.integrations()
+    assert live["id"] == integration_id and outs["reported_state"] == "ACTIVE"
+    assert emulator.count(method="POST", path_contains="/api/v2/integrations") == 1
+
+
+def test_ambiguous_post_that_did_not_commit_is_sent_once_more(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    emulator.inject_drop(count=1, method="POST", path_contains="/api/v2/integrations")
+    integration_id, _ = host.create(inputs)
+    assert [i["id"] for i in emulator.integrations()] == [integration_id]
+
+
+def test_token_expiry_mid_lifecycle_renews_once(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    integration_id, outs = host.create(inputs)
+    assert emulator.token_requests == 1
+    emulator.expire_tokens()
+    news = checked(host, {**NEWS, "topics": TOPICS[:1]}, inputs)
+    outs = host.update(integration_id, outs, news)
+    assert outs["topics"] == TOPICS[:1]
+    assert emulator.token_requests == 2
+
+
+def test_concurrent_engine_calls_share_one_token(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    names = [f"sub-{n}" for n in range(4)]
+    inputs = [checked(host, {**NEWS, "resource_name": n, "event_source_suffix": n}) for n in names]
+    with ThreadPoolExecutor(4) as pool:
+        created = list(pool.map(host.create, inputs))
+    assert len({i for i, _ in created}) == 4
+    assert len(emulator.integrations()) == 4
+    assert emulator.token_requests == 1
+
+
+def test_secrets_never_reach_outputs_provider_stderr_or_audit(
+    emulator: GenesysEmulator, tmp_path: Path
+) -> None:
+    audit = tmp_path / "audit.jsonl"
+    host = start_host(emulator, audit)
+    try:
+        inputs = checked(host, NEWS)
+        integration_id, outs = host.create(inputs)
+        outs = host.update(integration_id, outs, checked(host, {**NEWS, "notes": "n"}, inputs))
+        _, read_outs, _ = host.read(integration_id, outs)
+        emulator.fail_activation = True
+        failed = None
+        try:
+            host.create(checked(host, {**NEWS, "resource_name": "second"}))
+        except Exception as err:  # noqa: BLE001 - the error text is what we scan
+            failed = str(err)
+        host.delete(integration_id, outs)
+        stderr = host.stderr_text()
+        blob = base64.b64decode(host.provider_blob).decode("latin-1")
+    finally:
+        host.stop()
+    tokens = emulator.issued_tokens()
+    assert tokens, "the emulator issued no token"
+    haystacks = {
+        "outputs": repr([inputs, outs, read_outs]),
+        "__provider": host.provider_blob + blob,
+        "stderr": stderr,
+        "audit log": audit.read_text(),
+        "error": failed or "",
+    }
+    assert "create" in haystacks["audit log"] and failed
+    for where, text in haystacks.items():
+        assert emulator.client_secret not in text, f"client secret found in {where}"
+        for token in tokens:
+            assert token not in text, f"access token found in {where}"
