@@ -112,15 +112,17 @@ class GenesysClient:
 
     # --- calls -------------------------------------------------------------------------------
 
-    def org_id(self) -> str:
-        """The id of the OAuth client's org (cached per process per API base and client id)."""
-        cached = _ORG_IDS.get(self._cache_key)
-        if cached is not None:
-            return cached
+    def organization(self) -> Organization:
+        """GET the OAuth client's org (id and name); also fills the org id cache."""
         response = self._request("GET", ORGANIZATION_PATH)
         org = self._parse(Organization, response, "GET", ORGANIZATION_PATH)
         _ORG_IDS[self._cache_key] = org.id
-        return org.id
+        return org
+
+    def org_id(self) -> str:
+        """The id of the OAuth client's org (cached per process per API base and client id)."""
+        cached = _ORG_IDS.get(self._cache_key)
+        return cached if cached is not None else self.organization().id
 
     def create_integration(
         self,

@@ -1,0 +1,198 @@
+"""The stack program's configuration: `genesys-eventbridge:subscriptions`, validated with pydantic.
+
+Each entry mirrors SubscriptionArgs in camelCase. A bad entry raises StackConfigError naming its
+config path (e.g. `subscriptions[1].filterPolicy`) and the fix, before any resource is declared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
+
+from components.args import LambdaCodeArgs, RetryPolicyArgs, RuleArgs, SubscriptionArgs
+from components.limits import SubscriptionArgsError
+from components.patterns import PatternError
+from components.plan import plan_subscription
+
+CONFIG_KEY = "subscriptions"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$")
+
+
+class StackConfigError(ValueError):
+    """The stack config is wrong; the message names each bad path and how to fix it."""
+
+
+class _CamelModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True)
+
+
+class RetryPolicyConfig(_CamelModel):
+    """`retryPolicy` of a subscription."""
+
+    maximum_retry_attempts: int = Field(185, ge=0, le=185)
+    maximum_event_age_in_seconds: int = Field(86400, ge=60, le=86400)
+
+
+class LambdaCodeConfig(_CamelModel):
+    """`lambdaCode`: the user's own callback, from a directory relative to the project."""
+
+    path: str = Field(min_length=1)
+    handler: str = Field(min_length=1)
+    runtime: str = "python3.12"
+    memory_size: int = Field(128, ge=128, le=10240)
+    timeout: int = Field(30, ge=1, le=900)
+    environment: dict[str, str] | None = None
+
+
+class RuleConfig(_CamelModel):
+    """One entry of `rules`."""
+
+    name: str = Field(min_length=1)
+    filter_policy: dict[str, Any] | None = None
+    topics: list[str] | None = None
+    targets: list[str] | None = None
+    description: str | None = None
+
+
+class SubscriptionConfig(_CamelModel):
+    """One entry of `genesys-eventbridge:subscriptions`."""
+
+    name: str
+    topics: list[str] = Field(min_length=1)
+    event_source_suffix: str | None = None
+    aws_account_id: str | None = None
+    aws_region: str | None = None
+    enabled: bool | None = None
+    integration_name: str | None = None
+    notes: str | None = None
+    adopt_integration_id: str | None = None
+    filter_policy: dict[str, Any] | None = None
+    rules: list[RuleConfig] | None = None
+    lambda_code: LambdaCodeConfig | None = None
+    lambda_arn: str | None = None
+    retry_policy: RetryPolicyConfig = RetryPolicyConfig()
+    dead_letter_queue: bool = True
+    notify_on_change: bool = False
+    log_retention_in_days: int = Field(30, ge=1)
+    tags: dict[str, str] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_resource_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError(
+                "must be 1-48 letters, digits, '.', '-' or '_', starting with a letter or digit"
+                " (it names the component and every AWS resource under it)"
+            )
+        return value
+
+    def to_args(self) -> SubscriptionArgs:
+        """The component arguments this entry describes."""
+        return SubscriptionArgs(
+            topics=list(self.topics),
+            event_source_suffix=self.event_source_suffix,
+            aws_account_id=self.aws_account_id,
+            aws_region=self.aws_region,
+            enabled=self.enabled,
+            integration_name=self.integration_name,
+            notes=self.notes,
+            adopt_integration_id=self.adopt_integration_id,
+            filter_policy=self.filter_policy,
+            rules=[
+                RuleArgs(
+                    name=r.name,
+                    filter_policy=r.filter_policy,
+                    topics=r.topics,
+                    targets=r.targets,
+                    description=r.description,
+                )
+                for r in self.rules
+            ]
+            if self.rules
+            else None,
+            lambda_code=LambdaCodeArgs(
+                code=self.lambda_code.path,
+                handler=self.lambda_code.handler,
+                runtime=self.lambda_code.runtime,
+                memory_size=self.lambda_code.memory_size,
+                timeout=self.lambda_code.timeout,
+                environment=self.lambda_code.environment,
+            )
+            if self.lambda_code
+            else None,
+            lambda_arn=self.lambda_arn,
+            retry_policy=RetryPolicyArgs(
+                maximum_retry_attempts=self.retry_policy.maximum_retry_attempts,
+                maximum_event_age_in_seconds=self.retry_policy.maximum_event_age_in_seconds,
+            ),
+            dead_letter_queue=self.dead_letter_queue,
+            notify_on_change=self.notify_on_change,
+            log_retention_in_days=self.log_retention_in_days,
+            tags=self.tags,
+        )
+
+
+class _Subscriptions(BaseModel):
+    subscriptions: list[SubscriptionConfig]
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def parse_subscriptions(raw: Any) -> list[SubscriptionConfig]:
+    """Validate the raw `subscriptions` config value; raise StackConfigError naming bad paths."""
+    if raw is None:
+        raise StackConfigError(
+            f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
+            " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
+        )
+    try:
+        parsed = _Subscriptions.model_validate({CONFIG_KEY: raw})
+    except ValidationError as err:
+        lines = []
+        for problem in err.errors():
+            where = _path(problem["loc"])
+            if problem["type"] == "extra_forbidden":
+                message = "is not a known field; check its spelling (fields are camelCase)"
+            else:
+                message = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {message}")
+        raise StackConfigError("; ".join(lines)) from None
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(parsed.subscriptions):
+        if entry.name in seen:
+            raise StackConfigError(
+                f"{CONFIG_KEY}[{index}].name: {entry.name!r} is already the name of"
+                f" {CONFIG_KEY}[{seen[entry.name]}]; names must be unique"
+            )
+        seen[entry.name] = index
+        _plan(index, entry)
+    return parsed.subscriptions
+
+
+def _plan(index: int, entry: SubscriptionConfig) -> None:
+    """Run the component's own checks now, so their errors carry the config path."""
+    try:
+        plan_subscription(entry.name, entry.to_args(), region=entry.aws_region)
+    except (SubscriptionArgsError, PatternError) as err:
+        where = f"{CONFIG_KEY}[{index}]"
+        rule = getattr(err, "rule", None)
+        field = getattr(err, "field", None)
+        names = [r.name for r in entry.rules or []]
+        if rule in names:
+            where += f".rules[{names.index(rule)}]"
+            # A rule's pattern problem is in its filterPolicy; other rule fields name themselves.
+            field = field if isinstance(err, SubscriptionArgsError) else "filter_policy"
+        elif isinstance(err, PatternError):
+            field = "filter_policy"
+        if field:
+            where += "." + to_camel(field.split(".")[0].split("[")[0])
+        raise StackConfigError(f"{where}: {err}") from None

@@ -1,0 +1,37 @@
+"""The command line's commands (`python -m provider <command>`), each in its own module."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+from provider.commands import doctor, topics
+
+
+class CommandFunction(Protocol):
+    """A command: parses `argv`, writes to the streams, returns the exit status."""
+
+    def __call__(
+        self, argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]
+    ) -> int: ...
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command's name, its one-line description, and its function."""
+
+    name: str
+    summary: str
+    run: CommandFunction
+
+
+COMMANDS: Mapping[str, Command] = {
+    command.name: command
+    for command in (
+        Command(topics.NAME, topics.SUMMARY, topics.run),
+        Command(doctor.NAME, doctor.SUMMARY, doctor.run),
+    )
+}
+
+__all__ = ["COMMANDS", "Command", "CommandFunction"]

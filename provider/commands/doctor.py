@@ -1,0 +1,285 @@
+"""`python -m provider doctor`: check, step by step, that the provider can work with the org.
+
+Read-only: it lists and reads, never creates, changes or deletes anything. That is why the
+add/edit/delete permissions are named as needed but not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TextIO
+
+from provider.commands.environment import (
+    CLIENT_ID_ENV,
+    CLIENT_SECRET_ENV,
+    CREDENTIALS_FIX,
+    credentials_problem,
+    explain,
+    resolve_settings,
+    secret_is_set,
+    setting_problem,
+)
+from provider.commands.parser import CommandParser, ParserExit
+from provider.genesys import (
+    EVENTBRIDGE_INTEGRATION_TYPE,
+    SETTING_KEYS,
+    ConfigurationError,
+    GenesysClient,
+    GenesysError,
+    Integration,
+    PermissionDeniedError,
+    RateLimitExhaustedError,
+    ServiceUnavailableError,
+    Settings,
+    TokenRequestRejectedError,
+    auth,
+)
+from provider.genesys.api import (
+    ORGANIZATION_PATH,
+    PERMISSION_ADD,
+    PERMISSION_VIEW,
+)
+
+NAME = "doctor"
+SUMMARY = (
+    "Check settings, credentials, token, org, permissions, topic catalog and the integration cap."
+)
+
+Status = Literal["OK", "WARN", "FAIL", "SKIP"]
+PASSING: frozenset[Status] = frozenset({"OK", "WARN"})
+NAME_WIDTH = 16
+INDENT = " " * (6 + NAME_WIDTH + 1)
+
+REGION_ENV = SETTING_KEYS["region"].env
+LOGIN_ENV = SETTING_KEYS["login_base_url"].env
+CAP_ENV = SETTING_KEYS["max_integrations"].env
+CAP_CONFIG = SETTING_KEYS["max_integrations"].config
+# Checking these would need a real create, change or delete: named, never exercised.
+NOT_CHECKED = (
+    f"needed, not checked: {PERMISSION_ADD}, :edit, :delete (checking them would create, change"
+    " or delete an integration)"
+)
+
+
+@dataclass
+class Outcome:
+    """The result of one check: its status, one line of detail, and follow-up lines."""
+
+    status: Status
+    detail: str
+    fix: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self, name: str) -> list[str]:
+        """The check as printed: `STATUS name detail`, then indented note and fix lines."""
+        lines = [f"{self.status:<5} {name:<{NAME_WIDTH}} {self.detail}"]
+        lines += [f"{INDENT}note: {note}" for note in self.notes]
+        if self.fix:
+            lines.append(f"{INDENT}fix: {self.fix}")
+        return lines
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{round(seconds / size, 1):g} {unit}"
+    return f"{seconds:g} s"
+
+
+class Doctor:
+    """Runs the checks in order; later checks use what earlier ones established."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        self.settings: Settings | None = None
+        self.integrations: list[Integration] | None = None
+
+    @property
+    def _ready(self) -> Settings:
+        # A check runs only after the checks it needs passed (see CHECKS), so settings exist.
+        assert self.settings is not None
+        return self.settings
+
+    def _client(self) -> GenesysClient:
+        return GenesysClient(self._ready)
+
+    def check_settings(self) -> Outcome:
+        """Settings resolve: region known, base URLs https (or loopback), numbers valid."""
+        try:
+            self.settings = resolve_settings(self.environ)
+        except ConfigurationError as error:
+            what, fix = setting_problem(error)
+            return Outcome("FAIL", what, fix)
+        s = self.settings
+        return Outcome(
+            "OK", f"region {s.region}, API base {s.api_base_url}, login base {s.login_base_url}"
+        )
+
+    def check_credentials(self) -> Outcome:
+        """Client id and secret are set (the secret is shown only as set/missing)."""
+        s = self._ready
+        detail = (
+            f"client id {s.client_id or 'missing'}, secret"
+            f" {'set' if secret_is_set(s) else 'missing'}"
+        )
+        missing = credentials_problem(s)
+        if missing:
+            return Outcome("FAIL", f"{detail}: {missing}", CREDENTIALS_FIX)
+        return Outcome("OK", detail)
+
+    def check_token(self) -> Outcome:
+        """The client-credentials grant works."""
+        s = self._ready
+        try:
+            token = auth.access_token(s)
+        except TokenRequestRejectedError as error:
+            return Outcome(
+                "FAIL",
+                f"{error.login_url} rejected client id {error.client_id}: {explain(error)}",
+                f"check {CLIENT_ID_ENV} and {CLIENT_SECRET_ENV}: they must be the id and secret"
+                " of an OAuth client of this org that uses the Client Credentials grant"
+                f" (Admin > Integrations > OAuth); also check that {REGION_ENV} ({s.region}) is"
+                " the org's region",
+            )
+        except (ServiceUnavailableError, RateLimitExhaustedError) as error:
+            return Outcome(
+                "FAIL",
+                f"could not reach {s.token_url}: {explain(error)}",
+                f"check {REGION_ENV} (or {LOGIN_ENV}) and that this machine can reach that"
+                " address (network, proxy, firewall)",
+            )
+        except GenesysError as error:
+            return Outcome("FAIL", f"{s.token_url}: {explain(error)}", error.action)
+        return Outcome(
+            "OK",
+            f"client-credentials grant at {s.token_url} works"
+            f" (token lifetime {_duration(token.lifetime)})",
+        )
+
+    def check_org(self) -> Outcome:
+        """GET organizations/me answers the org's id and name."""
+        try:
+            org = self._client().organization()
+        except GenesysError as error:
+            return Outcome("FAIL", f"GET {ORGANIZATION_PATH}: {explain(error)}", error.action)
+        return Outcome("OK", f"{org.id} ({org.name})" if org.name else org.id)
+
+    def check_permissions(self) -> Outcome:
+        """Listing integrations works (integrations:integration:view)."""
+        try:
+            self.integrations = self._client().list_integrations()
+        except PermissionDeniedError as error:
+            permission = error.permission or PERMISSION_VIEW
+            return Outcome(
+                "FAIL",
+                f"missing permission {permission}: listing integrations was refused"
+                f" ({explain(error)})",
+                f"grant {permission} to a role of the OAuth client {self._ready.client_id}"
+                " (Genesys Cloud Admin > Roles / Permissions), then run doctor again",
+                notes=[NOT_CHECKED],
+            )
+        except GenesysError as error:
+            return Outcome(
+                "FAIL",
+                f"listing integrations failed: {explain(error)}",
+                error.action,
+                notes=[NOT_CHECKED],
+            )
+        return Outcome(
+            "OK", f"{PERMISSION_VIEW} granted (listing integrations works)", notes=[NOT_CHECKED]
+        )
+
+    def check_topics(self) -> Outcome:
+        """The topic catalog is reachable; count what EventBridge can carry."""
+        try:
+            topics = self._client().available_topics()
+        except GenesysError as error:
+            return Outcome("FAIL", f"the topic catalog: {explain(error)}", error.action)
+        carried = sum(1 for topic in topics if topic.eventbridge_available)
+        detail = f"{len(topics)} topics, {carried} available to EventBridge"
+        if not carried:
+            return Outcome(
+                "WARN",
+                f"{detail}: no subscription can be created",
+                "check that the Amazon EventBridge integration is available to this org"
+                " (Genesys Cloud Admin > Integrations)",
+            )
+        return Outcome("OK", detail)
+
+    def check_cap(self) -> Outcome:
+        """Existing EventBridge integrations vs the maxIntegrations cap."""
+        assert self.integrations is not None
+        count, cap = len(self.integrations), self._ready.max_integrations
+        detail = f"{count} {EVENTBRIDGE_INTEGRATION_TYPE} integrations, maxIntegrations {cap}"
+        if count >= cap:
+            where = "at" if count == cap else "over"
+            return Outcome(
+                "WARN",
+                f"{detail}: {where} the cap, the provider will refuse to create another",
+                f"delete unused EventBridge integrations, or raise {CAP_ENV} ({CAP_CONFIG} in"
+                " the stack) if the org allows more",
+            )
+        return Outcome("OK", f"{detail} ({cap - count} more can be created)")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check and the check whose success it needs."""
+
+    name: str
+    needs: str | None
+    run: Callable[[Doctor], Outcome]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("settings", None, Doctor.check_settings),
+    Check("credentials", "settings", Doctor.check_credentials),
+    Check("token", "credentials", Doctor.check_token),
+    Check("org", "token", Doctor.check_org),
+    Check("permissions", "token", Doctor.check_permissions),
+    Check("topic catalog", "token", Doctor.check_topics),
+    Check("integration cap", "permissions", Doctor.check_cap),
+)
+
+
+def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
+    return CommandParser(
+        prog=f"python -m provider {NAME}",
+        description=(
+            f"{SUMMARY} Reads the GENESYSCLOUD_* environment variables (a stack's Pulumi config"
+            " is not read). Read-only: creates, changes and deletes nothing. Exit status 0 when"
+            " every check passes (warnings included), 1 when one fails."
+        ),
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
+    """Run every check, one line each; 0 when all pass, 1 when one fails, 2 on a usage error."""
+    try:
+        _parser(stdout, stderr).parse_args(list(argv))
+    except ParserExit as done:
+        return done.status
+    doctor = Doctor(environ)
+    statuses: dict[str, Status] = {}
+    for check in CHECKS:
+        if check.needs is not None and statuses[check.needs] not in PASSING:
+            outcome = Outcome("SKIP", f"needs a passing {check.needs} check")
+        else:
+            outcome = check.run(doctor)
+        statuses[check.name] = outcome.status
+        for line in outcome.lines(check.name):
+            stdout.write(line + "\n")
+        stdout.flush()  # network checks take a moment: show progress as it happens
+    failed = sum(1 for s in statuses.values() if s == "FAIL")
+    skipped = sum(1 for s in statuses.values() if s == "SKIP")
+    warned = sum(1 for s in statuses.values() if s == "WARN")
+    if failed:
+        checks = "check" if failed == 1 else "checks"
+        stdout.write(f"doctor: {failed} {checks} failed, {skipped} skipped; fix the first one\n")
+        return 1
+    if warned:
+        stdout.write(f"doctor: every check passed, {warned} with a warning\n")
+    return 0

@@ -1,0 +1,128 @@
+"""`python -m provider topics`: the org's topic catalog, and which topics EventBridge carries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+from provider.commands.environment import (
+    CREDENTIALS_FIX,
+    credentials_problem,
+    resolve_settings,
+    setting_problem,
+)
+from provider.commands.output import render_table, terminal_width
+from provider.commands.parser import CommandParser, ParserExit
+from provider.genesys import AvailableTopic, ConfigurationError, GenesysClient, GenesysError
+
+NAME = "topics"
+SUMMARY = "List the org's notification topics and whether EventBridge can carry them."
+HEADERS = ("TOPIC", "EVENTBRIDGE", "DESCRIPTION")
+
+
+def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
+    parser = CommandParser(
+        prog=f"python -m provider {NAME}",
+        description=(
+            f"{SUMMARY} Reads the GENESYSCLOUD_* environment variables"
+            " (GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION)."
+        ),
+        stdout=stdout,
+        stderr=stderr,
+    )
+    parser.add_argument(
+        "--match",
+        metavar="TEXT",
+        help="only topics whose id or description contains TEXT (case-insensitive)",
+    )
+    parser.add_argument(
+        "--eventbridge-only",
+        action="store_true",
+        help="only topics an EventBridge integration can subscribe to",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print a JSON array of {"id", "description", "transports", "eventbridge"}',
+    )
+    return parser
+
+
+def select(
+    topics: Sequence[AvailableTopic], *, match: str | None = None, eventbridge_only: bool = False
+) -> list[AvailableTopic]:
+    """The topics that pass the filters, sorted by id."""
+    needle = match.casefold() if match else None
+    chosen = [
+        topic
+        for topic in topics
+        if (not eventbridge_only or topic.eventbridge_available)
+        and (
+            needle is None
+            or needle in topic.id.casefold()
+            or needle in (topic.description or "").casefold()
+        )
+    ]
+    return sorted(chosen, key=lambda topic: topic.id)
+
+
+def as_json(topic: AvailableTopic) -> dict[str, Any]:
+    """One topic as the --json output shows it."""
+    return {
+        "id": topic.id,
+        "description": topic.description,
+        "transports": topic.transports,
+        "eventbridge": topic.eventbridge_available,
+    }
+
+
+def summary_line(shown: Sequence[AvailableTopic], total: int) -> str:
+    """How many topics are shown, of how many, and how many of them EventBridge can carry."""
+    if not shown:
+        return f"No topic matches the filters ({total} topics in the catalog)."
+    carried = sum(1 for topic in shown if topic.eventbridge_available)
+    count = f"{total} topics" if len(shown) == total else f"{len(shown)} of {total} topics"
+    return f"{count} ({carried} available to EventBridge)"
+
+
+def _fail(stderr: TextIO, problem: str) -> int:
+    stderr.write(f"error: {problem}\n")
+    return 2
+
+
+def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
+    """Print the topic catalog; 0 on success, 2 on a usage, settings or Genesys Cloud error."""
+    try:
+        args = _parser(stdout, stderr).parse_args(list(argv))
+    except ParserExit as done:
+        return done.status
+    try:
+        settings = resolve_settings(environ)
+    except ConfigurationError as error:
+        what, fix = setting_problem(error)
+        return _fail(stderr, f"{what}; fix: {fix}")
+    missing = credentials_problem(settings)
+    if missing:
+        return _fail(stderr, f"{missing}; fix: {CREDENTIALS_FIX}")
+    try:
+        catalog = GenesysClient(settings).available_topics()
+    except GenesysError as error:
+        # str(error) is one sentence: what failed, why, what to do (never a secret).
+        return _fail(stderr, str(error))
+
+    shown = select(catalog, match=args.match, eventbridge_only=args.eventbridge_only)
+    if args.json:
+        json.dump([as_json(topic) for topic in shown], stdout, indent=2)
+        stdout.write("\n")
+        return 0
+    if shown:
+        rows = [
+            (topic.id, "yes" if topic.eventbridge_available else "no", topic.description or "")
+            for topic in shown
+        ]
+        width = terminal_width(stdout, environ)
+        for line in render_table(HEADERS, rows, width=width):
+            stdout.write(line + "\n")
+    stdout.write(summary_line(shown, len(catalog)) + "\n")
+    return 0

@@ -1,0 +1,66 @@
+"""Fixtures for the command-line tests: a fresh process state, the emulator, in-process runs."""
+
+from __future__ import annotations
+
+import io
+import socket
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import pytest
+
+from provider.__main__ import main
+from provider.genesys import reset_process_state, retries
+from tests.genesys_emulator import GenesysEmulator
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No cached token, org id or catalog carries over between tests; retries back off briefly."""
+    reset_process_state()
+    monkeypatch.setattr(retries, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(retries, "BACKOFF_CAP", 0.05)
+    yield
+    reset_process_state()
+
+
+@pytest.fixture
+def emulator() -> Iterator[GenesysEmulator]:
+    """A running Genesys Cloud emulator."""
+    with GenesysEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def env(emulator: GenesysEmulator) -> dict[str, str]:
+    """GENESYSCLOUD_* variables pointing at the emulator (and nothing else of this process)."""
+    return {**emulator.settings_env(), "GENESYSCLOUD_RETRY_BUDGET": "2"}
+
+
+@dataclass
+class Result:
+    """What one command run printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        """stdout and stderr together (for "never printed" assertions)."""
+        return self.out + self.err
+
+
+def run_cli(*argv: str, environ: Mapping[str, str]) -> Result:
+    """Run `python -m provider <argv>` in-process."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, environ=environ)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def closed_port_url() -> str:
+    """http://127.0.0.1:<port> where nothing listens (the port was just bound and released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -1,0 +1,187 @@
+"""`python -m provider doctor` against the emulator: all well, and each kind of failure."""
+
+from __future__ import annotations
+
+from tests.commands.conftest import Result, closed_port_url, run_cli
+from tests.genesys_emulator import GenesysEmulator, catalog
+
+NOT_CHECKED = "needed, not checked: integrations:integration:add, :edit, :delete"
+CHECK_NAMES = [
+    "settings",
+    "credentials",
+    "token",
+    "org",
+    "permissions",
+    "topic catalog",
+    "integration cap",
+]
+
+
+def _checks(result: Result) -> dict[str, str]:
+    """The check lines by check name: 'STATUS detail' (follow-up and summary lines left out)."""
+    found = {}
+    for line in result.out.splitlines():
+        if line.startswith(("OK", "WARN", "FAIL", "SKIP")):
+            status, rest = line.split(maxsplit=1)
+            name = next(n for n in CHECK_NAMES if rest.startswith(n + " "))
+            found[name] = f"{status} {rest[len(name) :].strip()}"
+    return found
+
+
+def _follow_up(result: Result, name: str) -> list[str]:
+    """The indented lines (note:, fix:) printed under the check `name`."""
+    lines = result.out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line[6:].startswith(name + " "))
+    follow = []
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        follow.append(line.strip())
+    return follow
+
+
+def _leaks(result: Result, emulator: GenesysEmulator, *secrets: str) -> list[str]:
+    values = [emulator.client_secret, *secrets, *emulator.issued_tokens()]
+    return [v for v in values if v in result.text]
+
+
+def test_doctor_passes_against_the_emulator(emulator: GenesysEmulator, env: dict[str, str]) -> None:
+    result = run_cli("doctor", environ=env)
+    assert result.code == 0, result.out
+    assert result.err == ""
+    checks = _checks(result)
+    assert list(checks) == CHECK_NAMES
+    assert all(line.startswith("OK ") for line in checks.values()), result.out
+    # The only other lines are indented notes; nothing says FAIL, WARN or fix.
+    assert all(line.startswith(("OK ", " ")) for line in result.out.splitlines())
+    assert "fix:" not in result.out
+    base = emulator.base_url
+    assert checks["settings"] == f"OK region us-east-1, API base {base}, login base {base}"
+    assert checks["credentials"] == "OK client id emulator-client, secret set"
+    assert f"{base}/oauth/token works" in checks["token"]
+    assert checks["org"] == f"OK {emulator.org_id} (Emulated Org)"
+    assert "integrations:integration:view granted" in checks["permissions"]
+    assert any(NOT_CHECKED in line for line in _follow_up(result, "permissions"))
+    carried = len(catalog.eventbridge_topic_ids())
+    assert checks["topic catalog"] == (
+        f"OK {len(catalog.TOPICS)} topics, {carried} available to EventBridge"
+    )
+    assert checks["integration cap"].startswith(
+        "OK 0 amazon-eventbridge-source integrations, maxIntegrations 25"
+    )
+    assert _leaks(result, emulator) == []
+
+
+def test_doctor_creates_changes_and_deletes_nothing(
+    emulator: GenesysEmulator, env: dict[str, str]
+) -> None:
+    emulator.seed_integration("existing")
+    assert run_cli("doctor", environ=env).code == 0
+    writes = [r for r in emulator.requests if r.method in ("POST", "PUT", "PATCH", "DELETE")]
+    assert [(r.method, r.path) for r in writes] == [("POST", "/oauth/token")]
+    assert [i["name"] for i in emulator.integrations()] == ["existing"]
+
+
+def test_bad_credentials_fail_naming_client_id_and_login_url(
+    emulator: GenesysEmulator, env: dict[str, str]
+) -> None:
+    wrong = "wrong-secret-abcdef0123456789"
+    result = run_cli("doctor", environ={**env, "GENESYSCLOUD_OAUTHCLIENT_SECRET": wrong})
+    assert result.code == 1
+    checks = _checks(result)
+    assert checks["credentials"] == "OK client id emulator-client, secret set"
+    token = checks["token"]
+    assert token.startswith("FAIL ")
+    assert f"{emulator.base_url}/oauth/token rejected client id emulator-client" in token
+    assert "401 invalid_client" in token
+    [fix] = _follow_up(result, "token")
+    assert fix.startswith(
+        "fix: check GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET"
+    )
+    for later in ("org", "permissions", "topic catalog", "integration cap"):
+        assert checks[later].startswith("SKIP ")
+    assert result.out.splitlines()[-1] == "doctor: 1 check failed, 4 skipped; fix the first one"
+    assert _leaks(result, emulator, wrong) == []
+
+
+def test_missing_permission_fails_naming_it(emulator: GenesysEmulator, env: dict[str, str]) -> None:
+    emulator.revoke_permission("integrations:integration:view")
+    result = run_cli("doctor", environ=env)
+    assert result.code == 1
+    checks = _checks(result)
+    assert checks["org"].startswith("OK ")
+    permissions = checks["permissions"]
+    assert permissions.startswith("FAIL missing permission integrations:integration:view")
+    assert "403 missing.permissions" in permissions
+    follow = _follow_up(result, "permissions")
+    assert any(NOT_CHECKED in line for line in follow)
+    assert follow[-1].startswith(
+        "fix: grant integrations:integration:view to a role of the OAuth client emulator-client"
+    )
+    # The catalog needs no permission and is still checked; the cap needs the listing.
+    assert checks["topic catalog"].startswith("OK ")
+    assert checks["integration cap"] == "SKIP needs a passing permissions check"
+
+
+def test_unknown_region_fails_listing_valid_names(env: dict[str, str]) -> None:
+    result = run_cli("doctor", environ={**env, "GENESYSCLOUD_REGION": "mars-1"})
+    assert result.code == 1
+    checks = _checks(result)
+    settings = checks["settings"]
+    assert settings.startswith("FAIL ") and "'mars-1'" in settings
+    assert "valid names: us-east-1, us-east-2" in settings and "ap-southeast-2" in settings
+    assert _follow_up(result, "settings") == [
+        "fix: set GENESYSCLOUD_REGION to a valid value (e.g. `export"
+        " GENESYSCLOUD_REGION=eu-west-1`), or unset it to use the default"
+    ]
+    assert all(checks[name].startswith("SKIP ") for name in CHECK_NAMES[1:])
+
+
+def test_plain_http_to_a_remote_host_fails_settings(env: dict[str, str]) -> None:
+    result = run_cli(
+        "doctor", environ={**env, "GENESYSCLOUD_API_BASE_URL": "http://api.example.com"}
+    )
+    assert result.code == 1
+    assert "must use https://" in _checks(result)["settings"]
+
+
+def test_missing_credentials_fail_with_a_fix(env: dict[str, str]) -> None:
+    environ = {k: v for k, v in env.items() if k != "GENESYSCLOUD_OAUTHCLIENT_SECRET"}
+    result = run_cli("doctor", environ=environ)
+    assert result.code == 1
+    checks = _checks(result)
+    assert checks["credentials"].startswith(
+        "FAIL client id emulator-client, secret missing: no OAuth client credentials"
+    )
+    [fix] = _follow_up(result, "credentials")
+    assert fix.startswith("fix: export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>")
+    assert checks["token"] == "SKIP needs a passing credentials check"
+
+
+def test_unreachable_login_fails_the_token_check() -> None:
+    url = closed_port_url()
+    environ = {
+        "GENESYSCLOUD_OAUTHCLIENT_ID": "someone",
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET": "s3cret-value",
+        "GENESYSCLOUD_API_BASE_URL": url,
+        "GENESYSCLOUD_RETRY_BUDGET": "0.2",
+    }
+    result = run_cli("doctor", environ=environ)
+    assert result.code == 1
+    token = _checks(result)["token"]
+    assert token.startswith(f"FAIL could not reach {url}/oauth/token")
+    assert "Connection refused" in token
+    assert "s3cret-value" not in result.text
+
+
+def test_cap_reached_is_a_warning(emulator: GenesysEmulator, env: dict[str, str]) -> None:
+    emulator.seed_integration("one")
+    emulator.seed_integration("two")
+    emulator.seed_integration("not eventbridge", integration_type="purecloud-data-actions")
+    result = run_cli("doctor", environ={**env, "GENESYSCLOUD_MAX_INTEGRATIONS": "2"})
+    assert result.code == 0
+    cap = _checks(result)["integration cap"]
+    assert cap.startswith("WARN 2 amazon-eventbridge-source integrations, maxIntegrations 2: at")
+    [fix] = _follow_up(result, "integration cap")
+    assert "GENESYSCLOUD_MAX_INTEGRATIONS" in fix
+    assert result.out.splitlines()[-1] == "doctor: every check passed, 1 with a warning"
