@@ -1,0 +1,1 @@
+"""The callback Lambda bundled with GenesysEventBridgeSubscription (deployed as handler.py)."""

@@ -1,0 +1,307 @@
+"""Turn SubscriptionArgs into a checked plan of rules, before any resource is declared."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components import limits
+from components.args import CALLBACK_TARGET, LambdaCodeArgs, RuleArgs, SubscriptionArgs
+from components.limits import SubscriptionArgsError
+from components.patterns import build_pattern
+
+DEFAULT_RULE = "default"
+EVENT_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
+# Genesys organization ids are UUIDs: 36 characters. The real event source name is known only
+# once the integration exists, so preview checks pattern sizes against a stand-in of equal length.
+ORG_ID_LENGTH = 36
+# Kept short so rule names may be long: EventBridge counts the prefix within its 64 characters.
+RULE_PREFIX_LENGTH = 24
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """One checked rule: its names, the topics it pins, its filter and its targets."""
+
+    name: str
+    """The name the user gave (the key of `rule_arns`)."""
+    rule_name: str
+    """The EventBridge rule's name: `<component prefix>-<name>`."""
+    topics: tuple[str, ...]
+    filter_policy: Mapping[str, Any] | None
+    targets: tuple[pulumi.Input[str], ...]
+    description: str
+
+    def pattern(self, source: str) -> dict[str, Any]:
+        """The rule's event pattern once the event source name is known."""
+        return build_pattern(
+            rule=self.name,
+            source=source,
+            detail_types=self.topics,
+            filter_policy=self.filter_policy,
+        )
+
+
+@dataclass(frozen=True)
+class SubscriptionPlan:
+    """The checked shape of one subscription."""
+
+    event_source_suffix: str
+    topics: tuple[str, ...]
+    rules: tuple[RulePlan, ...]
+
+    @property
+    def uses_callback(self) -> bool:
+        """Whether any rule targets the subscription's own callback function."""
+        return any(target == CALLBACK_TARGET for rule in self.rules for target in rule.targets)
+
+
+def placeholder_source(suffix: str) -> str:
+    """An event source name as long as the real one will be, for exact size checks at preview."""
+    return f"{EVENT_SOURCE_PREFIX}{'0' * ORG_ID_LENGTH}/{suffix}"
+
+
+def plan_subscription(name: str, args: SubscriptionArgs, region: object = None) -> SubscriptionPlan:
+    """Check the component `name`'s `args` against EventBridge's rules and limits.
+
+    Raises SubscriptionArgsError (or the patterns module's PatternError) naming the first problem.
+    """
+    topics = _check_topics(args.topics)
+    suffix = _event_source_suffix(name, args.event_source_suffix)
+    _check_delivery(args)
+    if args.rules is not None and args.filter_policy is not None:
+        raise SubscriptionArgsError(
+            "filter_policy applies only when no rules are given; move it into each RuleArgs"
+            " (RuleArgs(name=..., filter_policy=...)).",
+            field="filter_policy",
+        )
+    if args.rules is None:
+        rule_args: Sequence[RuleArgs] = [
+            RuleArgs(name=DEFAULT_RULE, filter_policy=args.filter_policy)
+        ]
+    elif isinstance(args.rules, (str, bytes)) or not args.rules:
+        raise SubscriptionArgsError(
+            "rules must be a non-empty list of RuleArgs; leave it unset for one rule named"
+            f" {DEFAULT_RULE!r} that uses filter_policy.",
+            field="rules",
+        )
+    else:
+        rule_args = list(args.rules)
+    quota = limits.max_rules_per_bus(region)
+    if len(rule_args) > quota:
+        extra = rule_args[quota]
+        raise SubscriptionArgsError(
+            f"rules: {len(rule_args)} rules on one event bus, more than EventBridge's {quota}"
+            f" (rule {getattr(extra, 'name', '?')!r} is number {quota + 1}). Merge rules (one"
+            " filter policy can use $or) or split the topics over several subscriptions.",
+            field="rules",
+            rule=getattr(extra, "name", None),
+        )
+    prefix = limits.sanitize_name(name, RULE_PREFIX_LENGTH)
+    source = placeholder_source(suffix)
+    seen: set[str] = set()
+    plans: list[RulePlan] = []
+    for rule in rule_args:
+        plan = _plan_rule(rule, prefix=prefix, topics=topics, seen=seen)
+        plan.pattern(source)  # size and syntax checks, with the placeholder source
+        plans.append(plan)
+    return SubscriptionPlan(event_source_suffix=suffix, topics=topics, rules=tuple(plans))
+
+
+def _check_topics(topics: object) -> tuple[str, ...]:
+    if isinstance(topics, (str, bytes)) or not isinstance(topics, Sequence):
+        raise SubscriptionArgsError(
+            "topics must be a list of topic templates, e.g."
+            " ['v2.detail.events.conversation.{id}.customer.start'].",
+            field="topics",
+        )
+    if not topics:
+        raise SubscriptionArgsError(
+            "topics is empty: name at least one topic template (`python -m provider topics`"
+            " lists them).",
+            field="topics",
+        )
+    seen: set[str] = set()
+    for topic in topics:
+        if not isinstance(topic, str) or not topic.strip():
+            raise SubscriptionArgsError(
+                f"topics: every topic must be a non-empty string; got {topic!r}.", field="topics"
+            )
+        if topic in seen:
+            raise SubscriptionArgsError(
+                f"topics lists {topic!r} more than once; remove the copy.", field="topics"
+            )
+        seen.add(topic)
+    return tuple(topics)
+
+
+def _event_source_suffix(name: str, given: str | None) -> str:
+    if given is None:
+        return limits.sanitize_name(name, limits.MAX_EVENT_SOURCE_SUFFIX_LENGTH)
+    if not isinstance(given, str) or not limits.EVENT_SOURCE_SUFFIX.match(given):
+        raise SubscriptionArgsError(
+            "event_source_suffix must be 1-64 characters of letters, digits, '.', '-' or '_';"
+            f" got {given!r}. Fix it, or leave it unset to derive it from the component name.",
+            field="event_source_suffix",
+        )
+    return given
+
+
+def _check_delivery(args: SubscriptionArgs) -> None:
+    retry = args.retry_policy
+    limits.check_range(
+        retry.maximum_retry_attempts,
+        limits.MIN_RETRY_ATTEMPTS,
+        limits.MAX_RETRY_ATTEMPTS,
+        field="retry_policy.maximum_retry_attempts",
+    )
+    limits.check_range(
+        retry.maximum_event_age_in_seconds,
+        limits.MIN_EVENT_AGE,
+        limits.MAX_EVENT_AGE,
+        field="retry_policy.maximum_event_age_in_seconds",
+        unit=" seconds",
+    )
+    if args.lambda_code is not None and args.lambda_arn is not None:
+        raise SubscriptionArgsError(
+            "lambda_code and lambda_arn are exclusive: give your own code, or an existing"
+            " function's ARN, not both.",
+            field="lambda_code",
+        )
+    if args.lambda_code is not None:
+        _check_code(args.lambda_code)
+    if args.lambda_arn is None and args.log_retention_in_days not in limits.LOG_RETENTION_DAYS:
+        raise SubscriptionArgsError(
+            f"log_retention_in_days must be one of CloudWatch's periods"
+            f" {sorted(limits.LOG_RETENTION_DAYS)}; got {args.log_retention_in_days!r}.",
+            field="log_retention_in_days",
+        )
+
+
+def _check_code(code: LambdaCodeArgs) -> None:
+    if not isinstance(code.code, (str, pulumi.Archive)) or code.code == "":
+        raise SubscriptionArgsError(
+            "lambda_code.code must be a pulumi.Archive or the path of a directory;"
+            f" got {code.code!r}.",
+            field="lambda_code.code",
+        )
+    if isinstance(code.code, str) and not os.path.isdir(code.code):
+        raise SubscriptionArgsError(
+            f"lambda_code.code: {code.code!r} is not a directory (paths are relative to the"
+            " Pulumi program); give an existing directory or a pulumi.Archive.",
+            field="lambda_code.code",
+        )
+    if not isinstance(code.handler, str) or not code.handler.strip():
+        raise SubscriptionArgsError(
+            "lambda_code.handler must name the entry point, e.g. 'app.handler'.",
+            field="lambda_code.handler",
+        )
+    limits.check_range(
+        code.memory_size,
+        limits.MIN_MEMORY_MB,
+        limits.MAX_MEMORY_MB,
+        field="lambda_code.memory_size",
+        unit=" MB",
+    )
+    limits.check_range(
+        code.timeout,
+        limits.MIN_TIMEOUT_S,
+        limits.MAX_TIMEOUT_S,
+        field="lambda_code.timeout",
+        unit=" seconds",
+    )
+
+
+def _plan_rule(rule: RuleArgs, *, prefix: str, topics: tuple[str, ...], seen: set[str]) -> RulePlan:
+    if not isinstance(rule, RuleArgs):
+        raise SubscriptionArgsError(
+            f"rules: every item must be a RuleArgs; got {type(rule).__name__}.", field="rules"
+        )
+    name = rule.name
+    if not isinstance(name, str) or not limits.RULE_NAME.match(name):
+        raise SubscriptionArgsError(
+            f"rule {name!r}: name must be letters, digits, '.', '-' or '_'; rename it.",
+            field="rules.name",
+            rule=name if isinstance(name, str) else None,
+        )
+    rule_name = f"{prefix}-{name}"
+    if len(rule_name) > limits.MAX_RULE_NAME_LENGTH:
+        room = limits.MAX_RULE_NAME_LENGTH - len(prefix) - 1
+        raise SubscriptionArgsError(
+            f"rule {name!r}: the EventBridge rule name {rule_name!r} has {len(rule_name)}"
+            f" characters, more than {limits.MAX_RULE_NAME_LENGTH}; shorten the rule name to at"
+            f" most {room} characters.",
+            field="rules.name",
+            rule=name,
+        )
+    if name in seen:
+        raise SubscriptionArgsError(
+            f"rule {name!r} is declared twice: rule names must be unique; rename one.",
+            field="rules.name",
+            rule=name,
+        )
+    seen.add(name)
+    return RulePlan(
+        name=name,
+        rule_name=rule_name,
+        topics=_rule_topics(rule, topics),
+        filter_policy=rule.filter_policy,
+        targets=_rule_targets(rule),
+        description=rule.description or f"Genesys Cloud events: rule {name!r}",
+    )
+
+
+def _rule_topics(rule: RuleArgs, topics: tuple[str, ...]) -> tuple[str, ...]:
+    if rule.topics is None:
+        return topics
+    if isinstance(rule.topics, (str, bytes)) or not rule.topics:
+        raise SubscriptionArgsError(
+            f"rule {rule.name!r}: topics must be a non-empty list of the subscription's topics;"
+            " leave it unset for all of them.",
+            field="rules.topics",
+            rule=rule.name,
+        )
+    unknown = [topic for topic in rule.topics if topic not in topics]
+    if unknown:
+        raise SubscriptionArgsError(
+            f"rule {rule.name!r}: topics {unknown!r} are not among the subscription's topics;"
+            " add them to SubscriptionArgs.topics or remove them from the rule.",
+            field="rules.topics",
+            rule=rule.name,
+        )
+    # Keep the subscription's order so the pattern does not change when the rule lists them anew.
+    return tuple(topic for topic in topics if topic in set(rule.topics))
+
+
+def _rule_targets(rule: RuleArgs) -> tuple[pulumi.Input[str], ...]:
+    if rule.targets is None:
+        return (CALLBACK_TARGET,)
+    if isinstance(rule.targets, (str, bytes)) or not rule.targets:
+        raise SubscriptionArgsError(
+            f"rule {rule.name!r}: targets must be a non-empty list of Lambda ARNs (or"
+            " CALLBACK_TARGET); leave it unset for the subscription's callback.",
+            field="rules.targets",
+            rule=rule.name,
+        )
+    targets = tuple(rule.targets)
+    if len(targets) > limits.MAX_TARGETS_PER_RULE:
+        raise SubscriptionArgsError(
+            f"rule {rule.name!r} has {len(targets)} targets, more than EventBridge's"
+            f" {limits.MAX_TARGETS_PER_RULE} per rule; split it into several rules with the same"
+            " filter_policy.",
+            field="rules.targets",
+            rule=rule.name,
+        )
+    plain = [target for target in targets if isinstance(target, str)]
+    repeated = sorted({target for target in plain if plain.count(target) > 1})
+    if repeated:
+        raise SubscriptionArgsError(
+            f"rule {rule.name!r} lists target(s) {repeated!r} more than once; remove the copies.",
+            field="rules.targets",
+            rule=rule.name,
+        )
+    return targets
