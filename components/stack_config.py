@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -33,8 +34,8 @@ class _CamelModel(BaseModel):
 class RetryPolicyConfig(_CamelModel):
     """`retryPolicy` of a subscription."""
 
-    maximum_retry_attempts: int = Field(185, ge=0, le=185)
-    maximum_event_age_in_seconds: int = Field(86400, ge=60, le=86400)
+    maximum_retry_attempts: int = Field(default=185, ge=0, le=185)
+    maximum_event_age_in_seconds: int = Field(default=86400, ge=60, le=86400)
 
 
 class LambdaCodeConfig(_CamelModel):
@@ -43,8 +44,8 @@ class LambdaCodeConfig(_CamelModel):
     path: str = Field(min_length=1)
     handler: str = Field(min_length=1)
     runtime: str = "python3.12"
-    memory_size: int = Field(128, ge=128, le=10240)
-    timeout: int = Field(30, ge=1, le=900)
+    memory_size: int = Field(default=128, ge=128, le=10240)
+    timeout: int = Field(default=30, ge=1, le=900)
     environment: dict[str, str] | None = None
 
 
@@ -74,10 +75,10 @@ class SubscriptionConfig(_CamelModel):
     rules: list[RuleConfig] | None = None
     lambda_code: LambdaCodeConfig | None = None
     lambda_arn: str | None = None
-    retry_policy: RetryPolicyConfig = RetryPolicyConfig()
+    retry_policy: RetryPolicyConfig = Field(default_factory=RetryPolicyConfig)
     dead_letter_queue: bool = True
     notify_on_change: bool = False
-    log_retention_in_days: int = Field(30, ge=1)
+    log_retention_in_days: int = Field(default=30, ge=1)
     tags: dict[str, str] | None = None
 
     @field_validator("name")
@@ -147,6 +148,18 @@ def _path(loc: Sequence[int | str]) -> str:
     return path
 
 
+def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
+    """Read and validate `subscriptions` from the project's stack config."""
+    try:
+        raw = config.get_object(CONFIG_KEY)
+    except pulumi.ConfigTypeError:
+        raise StackConfigError(
+            f"{CONFIG_KEY}: must be a list of subscription objects in the stack file"
+            " (see Pulumi.example.yaml), not a plain string"
+        ) from None
+    return parse_subscriptions(raw)
+
+
 def parse_subscriptions(raw: Any) -> list[SubscriptionConfig]:
     """Validate the raw `subscriptions` config value; raise StackConfigError naming bad paths."""
     if raw is None:
@@ -185,14 +198,13 @@ def _plan(index: int, entry: SubscriptionConfig) -> None:
     except (SubscriptionArgsError, PatternError) as err:
         where = f"{CONFIG_KEY}[{index}]"
         rule = getattr(err, "rule", None)
-        field = getattr(err, "field", None)
+        parts = (getattr(err, "field", None) or "").split(".")
         names = [r.name for r in entry.rules or []]
         if rule in names:
             where += f".rules[{names.index(rule)}]"
-            # A rule's pattern problem is in its filterPolicy; other rule fields name themselves.
-            field = field if isinstance(err, SubscriptionArgsError) else "filter_policy"
-        elif isinstance(err, PatternError):
-            field = "filter_policy"
-        if field:
-            where += "." + to_camel(field.split(".")[0].split("[")[0])
+            parts = parts[1:] if parts[0] == "rules" else parts
+        if isinstance(err, PatternError):
+            # A pattern problem is always in the filter policy (err.field is the event path).
+            parts = ["filter_policy"]
+        where += "".join("." + to_camel(part) for part in parts if part)
         raise StackConfigError(f"{where}: {err}") from None

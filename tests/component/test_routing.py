@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from components import GenesysEventBridgeSubscription, RuleArgs, SubscriptionArgs
-from tests.component.conftest import ACCOUNT_ID, ORG_ID, REGION, Deployment, run_program
+from tests.mocking import ACCOUNT_ID, ORG_ID, REGION, Deployment, run_program
 
 SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/cx-events"  # the samples' source
 OTHER_ORG_SOURCE = "aws.partner/genesys.com/cloud/00000000-1111-4222-8333-444444444444/cx-events"

@@ -20,7 +20,7 @@ from components import (
     SubscriptionArgsError,
 )
 from components.patterns import PatternError, build_pattern, pattern_json
-from tests.component.conftest import (
+from tests.mocking import (
     ACCOUNT_ID,
     CALLER_IDENTITY,
     COMPONENT_TYPE,
