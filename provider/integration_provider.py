@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -35,7 +36,12 @@ from provider.genesys import (
 )
 from provider.topics import CatalogEntry, catalog_problem
 
-_CONFIG_FIELDS = ("topics", "integration_name", "notes")
+# What a config PUT changes. The account, region and suffix change in place only for an adopted
+# integration (see schema.diff_inputs); otherwise they replace it.
+_CONFIG_FIELDS = ("topics", "integration_name", "notes", *schema.REPLACE_ON_CHANGE)
+# The cap check and the POST are one step per process: four engine workers creating at once
+# must not all see room for one more.
+_CREATE_LOCK = threading.Lock()
 
 
 class EventBridgeIntegrationProvider(ResourceProvider):
@@ -97,13 +103,33 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             and not any(f.property == "topics" for f in failures)
         ):
             failures.extend(self._check_catalog(topics))
+        if settings.has_credentials:
+            inputs.update(self._known_outputs(inputs))
         return CheckResult(inputs, failures)
 
+    def _known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """org_id and event_source_name, known before create when the org can be asked.
+
+        The Python host cannot preview an update, so the engine shows checked inputs as the
+        outputs: without these, every in-place change would preview the bus as replaced.
+        """
+        suffix = inputs.get("event_source_suffix")
+        if not isinstance(suffix, str) or schema.is_unknown(suffix):
+            return {}
+        try:
+            org_id = self._client().org_id()
+        except (GenesysError, httpx.HTTPError):
+            return {}
+        return {"org_id": org_id, "event_source_name": schema.event_source_name(org_id, suffix)}
+
     def _check_catalog(self, topics: Sequence[Any]) -> list[CheckFailure]:
+        # Preview only warns when the catalog is out of reach: do not wait the full retry budget.
+        settings = self.settings()
+        quick = settings.model_copy(update={"retry_budget": min(settings.retry_budget, 15.0)})
         try:
             catalog = [
                 CatalogEntry(t.id, t.eventbridge_available)
-                for t in self._client().available_topics()
+                for t in GenesysClient(quick).available_topics()
             ]
         except TokenRequestRejectedError as err:
             return [CheckFailure("genesyscloud:oauthclientId", str(err))]
@@ -136,15 +162,17 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         with self._audited("create", client, name, props_changed(inputs)) as record:
             org_id = client.org_id()
             record.org_id = org_id
-            existing = client.list_integrations()
-            if len(existing) >= settings.max_integrations:
-                raise CapacityError(
-                    f"the org already has {len(existing)} {EVENTBRIDGE_INTEGRATION_TYPE}"
-                    f" integrations, the cap set by genesyscloud:maxIntegrations"
-                    f" (GENESYSCLOUD_MAX_INTEGRATIONS) is {settings.max_integrations};"
-                    " delete unused integrations or raise the cap"
-                )
-            integration = proxy.create_reconciled(client, name, inputs.get("notes"), existing)
+            with _CREATE_LOCK:
+                existing = client.list_integrations()
+                if len(existing) >= settings.max_integrations:
+                    raise CapacityError(
+                        f"the org already has {len(existing)} {EVENTBRIDGE_INTEGRATION_TYPE}"
+                        f" integrations, the cap set by genesyscloud:maxIntegrations"
+                        f" (GENESYSCLOUD_MAX_INTEGRATIONS) is {settings.max_integrations};"
+                        " delete unused integrations or raise the cap (a replacement needs one"
+                        " free slot while the old integration still exists)"
+                    )
+                integration = proxy.create_reconciled(client, name, inputs.get("notes"))
             record.integration_id = integration.id
             try:
                 integration = self._converge(
@@ -239,7 +267,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         outs.update(
             integration_id=integration.id,
             integration_name=config.name or integration.name,
-            notes=config.notes if config.notes is not None else integration.notes,
+            notes=config.notes or None,  # what update writes; the POST's copy goes stale
             enabled=integration.intended_state == "ENABLED",
             aws_account_id=properties.get("awsAccountId"),
             aws_region=properties.get("awsAccountRegion"),
@@ -267,15 +295,17 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             record.integration_id = _id
             org_id = _olds.get("org_id") or client.org_id()
             record.org_id = org_id
-            if any(field in changed for field in _CONFIG_FIELDS):
+            config_changed = any(field in changed for field in _CONFIG_FIELDS)
+            if config_changed:
                 proxy.put_config(client, _id, inputs)
             reported = _olds.get("reported_state")
             if "enabled" in changed:
-                integration = client.set_intended_state(_id, _intended(inputs["enabled"]))
-                if inputs["enabled"]:
-                    integration = proxy.wait_until_active(
-                        client, _id, client.settings.activation_timeout
-                    )
+                reported = _state_code(client.set_intended_state(_id, _intended(inputs["enabled"])))
+            if inputs["enabled"] and (config_changed or "enabled" in changed):
+                # A new config can put an enabled integration into ERROR: say so now, not later.
+                integration = proxy.wait_until_active(
+                    client, _id, client.settings.activation_timeout
+                )
                 reported = _state_code(integration)
             outs = _outputs(inputs, None, org_id, integration_id=_id, reported_state=reported)
             return UpdateResult(outs)

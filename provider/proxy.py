@@ -7,14 +7,16 @@ which calls make it so and how to survive their races.
 
 from __future__ import annotations
 
+import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from provider.errors import ActivationError
+from provider.errors import ActivationError, IntegrationError
 from provider.genesys import (
     AmbiguousRequestError,
     GenesysClient,
+    GenesysError,
     Integration,
     IntegrationConfig,
     NotFoundError,
@@ -115,45 +117,42 @@ def wait_until_gone(
         pause = min(pause * 2, POLL_MAX)
 
 
-def unconfigured_named(integrations: Sequence[Integration], name: str) -> list[Integration]:
-    """Integrations called `name` that no config PUT has touched yet (config version 1).
-
-    A freshly POSTed integration is still unconfigured, which tells it apart from an older
-    integration of the same name (e.g. the one a replacement is about to delete).
-    """
-    return [
-        i
-        for i in integrations
-        if i.name == name and (i.config_version is None or i.config_version <= 1)
-    ]
+def provisional_name(name: str) -> str:
+    """A name no other integration has, used from POST until the config PUT sets the real one."""
+    return f"{name} (creating {secrets.token_hex(4)})"
 
 
 def create_reconciled(
-    client: GenesysClient,
-    name: str,
-    notes: str | None,
-    existing: Sequence[Integration],
-    *,
-    settle: float = 0.5,
-    looks: int = 3,
+    client: GenesysClient, name: str, notes: str | None, *, settle: float = 0.25, looks: int = 5
 ) -> Integration:
-    """POST a new integration; after an ambiguous POST, find it by name instead of POSTing twice.
-
-    `existing` is the list taken before the POST: what it holds cannot be the new integration.
+    """POST a new integration under a provisional name; after an ambiguous POST, find it by that
+    name before ever sending another, so a lost reply never yields a second integration.
     """
-    before = {i.id for i in existing}
+    marker = provisional_name(name)
     try:
-        return client.create_integration(name, notes=notes)
-    except AmbiguousRequestError:
-        pass
-    # The POST may or may not have committed. Look for it (the list may lag briefly) before
-    # sending another: a second integration would be an orphan nobody manages.
+        return client.create_integration(marker, notes=notes)
+    except AmbiguousRequestError as err:
+        ambiguous = err
+    listed = False
+    pause = settle
     for look in range(looks):
-        found = [
-            i for i in unconfigured_named(client.list_integrations(), name) if i.id not in before
-        ]
+        try:
+            found = [i for i in client.list_integrations() if i.name == marker]
+            listed = True
+        except GenesysError:
+            found = []
         if found:
             return found[0]
         if look < looks - 1:
-            time.sleep(settle)
-    return client.create_integration(name, notes=notes)
+            time.sleep(pause)  # the list may lag the write briefly
+            pause *= 2
+    if not listed:
+        raise IntegrationError(
+            f"the POST creating integration {name!r} got no reply ({ambiguous}) and the"
+            " integration list could not be read to learn whether it was created; look for an"
+            f" integration named {marker!r} in Genesys Cloud Admin > Integrations, delete it or"
+            " set adopt_integration_id to its id, then run `pulumi up` again"
+        )
+    # The list answered, repeatedly, without it: the POST never committed, so sending it once
+    # more cannot duplicate it.
+    return client.create_integration(marker, notes=notes)

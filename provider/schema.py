@@ -63,11 +63,10 @@ def event_source_name(org_id: str, suffix: str) -> str:
 def _check_name(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "integration_name must be a non-empty string; leave it unset to auto-name"
-    if len(value) > MAX_NAME_LENGTH or _CONTROL.search(value):
-        return (
-            f"integration_name must be at most {MAX_NAME_LENGTH} printable characters"
-            f" (got {len(value)}); shorten it"
-        )
+    if _CONTROL.search(value):
+        return "integration_name contains control characters (tabs, newlines); remove them"
+    if len(value) > MAX_NAME_LENGTH:
+        return f"integration_name must be at most {MAX_NAME_LENGTH} characters (got {len(value)})"
     return None
 
 
@@ -159,8 +158,13 @@ _CHECKS = {
     "notes": _check_notes,
     "adopt_integration_id": _check_adopt,
 }
-_REQUIRED = ("aws_account_id", "aws_region", "event_source_suffix", "topics")
-_OPTIONAL = ("integration_name", "notes", "adopt_integration_id")
+# Required inputs, with what to set them to.
+_REQUIRED = {
+    "aws_account_id": "the 12-digit AWS account that receives the events, e.g. '123456789012'",
+    "aws_region": "the AWS region of the event bus, e.g. 'eu-west-1'",
+    "event_source_suffix": "the last part of the partner event source name, e.g. 'cc-prod'",
+    "topics": "a list of topic templates; `python -m provider topics` lists them",
+}
 
 
 def _show(value: Any) -> str:
@@ -178,7 +182,7 @@ def check_inputs(
         value = news.get(key)
         if value is None:
             if key in _REQUIRED:
-                failures.append(CheckFailure(key, f"{key} is required"))
+                failures.append(CheckFailure(key, f"{key} is required: set it to {_REQUIRED[key]}"))
             elif key == "enabled":
                 inputs[key] = True
             continue
@@ -195,7 +199,10 @@ def check_inputs(
     resource_name = news.get(RESOURCE_NAME)
     if isinstance(resource_name, str):
         inputs[RESOURCE_NAME] = resource_name
-    adopting = inputs.get("adopt_integration_id") is not None
+    # An integration adopted once keeps its Genesys name, even after adopt_integration_id goes.
+    adopting = inputs.get("adopt_integration_id") is not None or bool(
+        olds.get("adopt_integration_id")
+    )
     named = "integration_name" in inputs or any(f.property == "integration_name" for f in failures)
     # An adopted integration keeps its own name unless the program names it.
     if not named and not adopting:
@@ -233,4 +240,12 @@ def diff_inputs(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[
     if news.get("integration_name") is None and "integration_name" in changed:
         # Only an adopted integration has no name input: it keeps whatever name Genesys holds.
         changed.remove("integration_name")
+    old_adopt, new_adopt = olds.get("adopt_integration_id"), news.get("adopt_integration_id")
+    if new_adopt is not None and (is_unknown(new_adopt) or new_adopt != old_adopt):
+        # Managing another existing integration is a new resource.
+        return [*changed, "adopt_integration_id"], ["adopt_integration_id"]
+    if old_adopt and new_adopt == old_adopt:
+        # A replacement would adopt the same integration again and then delete it as "the old
+        # one": an adopted integration is re-pointed in place instead.
+        return changed, []
     return changed, [key for key in changed if key in REPLACE_ON_CHANGE]

@@ -995,3 +995,11 @@ def test_cli_serves_and_stops_cleanly(fixed_secret: str | None) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_status_fault_can_let_the_first_requests_through(
+    emu: GenesysEmulator, api: httpx.Client
+) -> None:
+    emu.inject_status(status=500, count=1, path_contains="organizations", after=2)
+    statuses = [api.get("/api/v2/organizations/me").status_code for _ in range(4)]
+    assert statuses == [200, 200, 500, 200]

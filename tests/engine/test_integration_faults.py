@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.harness import ProviderHost
+from tests.engine.harness import EngineError, ProviderHost
 from tests.engine.test_integration_lifecycle import NEWS, TOPICS, checked, start_host
 from tests.genesys_emulator import GenesysEmulator
 
@@ -141,3 +141,45 @@ def test_secrets_never_reach_outputs_provider_stderr_or_audit(
         assert emulator.client_secret not in text, f"client secret found in {where}"
         for token in tokens:
             assert token not in text, f"access token found in {where}"
+
+
+def test_ambiguous_post_with_an_unreadable_list_never_posts_twice(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    emulator.inject_drop_after_commit(count=1, method="POST", path_contains="/api/v2/integrations")
+    # The list before the POST (the cap check) answers; every list after it fails.
+    emulator.inject_status(
+        status=400, count=20, method="GET", path_contains="/api/v2/integrations", after=1
+    )
+    with pytest.raises(EngineError) as caught:
+        host.create(inputs)
+    assert emulator.count(method="POST", path_contains="/api/v2/integrations") == 1
+    [orphan] = emulator.integrations()
+    # The error names the provisional name it can be found by, so the user can adopt or delete it.
+    assert orphan["name"].startswith(inputs["integration_name"] + " (creating ")
+    assert orphan["name"] in caught.value.message
+    assert "adopt_integration_id" in caught.value.message
+
+
+def test_max_integrations_holds_under_concurrent_creates(emulator: GenesysEmulator) -> None:
+    host = start_host(emulator, config={"genesyscloud:maxIntegrations": 2})
+    try:
+        names = [f"sub-{n}" for n in range(4)]
+        inputs = [
+            checked(host, {**NEWS, "resource_name": n, "event_source_suffix": n}) for n in names
+        ]
+
+        def create(props: dict) -> str:
+            try:
+                return host.create(props)[0]
+            except EngineError as err:
+                return err.message
+
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(create, inputs))
+    finally:
+        host.stop()
+    assert len(emulator.integrations()) == 2
+    refused = [r for r in results if "genesyscloud:maxIntegrations" in r]
+    assert len(refused) == 2, results

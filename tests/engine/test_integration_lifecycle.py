@@ -344,3 +344,57 @@ def test_bad_provider_settings_fail_check_naming_the_setting(
     assert prop == setting
     assert reason_part in reason
     assert emulator.requests == []
+
+
+def test_check_knows_the_event_source_name_before_create(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    # The Python host cannot preview updates: the engine shows checked inputs as outputs, so a
+    # known event_source_name keeps an in-place change from previewing the bus as replaced.
+    inputs = checked(host, NEWS)
+    assert inputs["org_id"] == emulator.org_id
+    assert inputs["event_source_name"] == (
+        f"aws.partner/genesys.com/cloud/{emulator.org_id}/cc-prod"
+    )
+
+
+def test_re_pointing_an_adopted_integration_happens_in_place(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    legacy = emulator.seed_integration("legacy")
+    inputs = checked(host, {**NEWS, "adopt_integration_id": legacy})
+    integration_id, outs = host.create(inputs)
+    moved = checked(
+        host, {**NEWS, "adopt_integration_id": legacy, "aws_region": "us-east-1"}, inputs
+    )
+    diff = host.diff(integration_id, outs, moved)
+    assert diff.changes == "some" and diff.replaces == []
+    outs = host.update(integration_id, outs, moved)
+    assert outs["aws_region"] == "us-east-1"
+    assert [i["id"] for i in emulator.integrations()] == [legacy]
+    assert emulator.integration_config(legacy)["properties"]["awsAccountRegion"] == "us-east-1"
+    other = emulator.seed_integration("other")
+    diff = host.diff(integration_id, outs, {**moved, "adopt_integration_id": other})
+    assert diff.replaces == ["adopt_integration_id"]
+
+
+def test_an_update_that_puts_the_integration_in_error_fails(
+    host: ProviderHost, emulator: GenesysEmulator
+) -> None:
+    inputs = checked(host, NEWS)
+    integration_id, outs = host.create(inputs)
+    emulator.fail_activation = True
+    news = checked(host, {**NEWS, "topics": TOPICS[:1]}, inputs)
+    with pytest.raises(EngineError) as caught:
+        host.update(integration_id, outs, news)
+    assert "in ERROR" in caught.value.message
+
+
+def test_clearing_notes_leaves_no_drift(host: ProviderHost, emulator: GenesysEmulator) -> None:
+    inputs = checked(host, {**NEWS, "notes": "owned by CX"})
+    integration_id, outs = host.create(inputs)
+    cleared = checked(host, NEWS, inputs)
+    outs = host.update(integration_id, outs, cleared)
+    _, refreshed, _ = host.read(integration_id, outs)
+    assert refreshed.get("notes") is None
+    assert host.diff(integration_id, refreshed, cleared).changes == "none"

@@ -217,8 +217,9 @@ class GenesysEmulator:
         retry_after: int | None = None,
         method: str | None = None,
         path_contains: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next `count` matching requests answer `status` (Retry-After if given)."""
+        """The next `count` matching requests (past the first `after`) answer `status`."""
         if not 400 <= status <= 599:
             raise ValueError("status must be an HTTP error status (400-599)")
         self._faults.add(
@@ -229,6 +230,7 @@ class GenesysEmulator:
                 path_contains,
                 status=status,
                 retry_after=retry_after,
+                after=after,
             )
         )
 

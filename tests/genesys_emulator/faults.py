@@ -33,6 +33,7 @@ class Fault:
     status: int = 503
     retry_after: int | None = None
     seconds: float = 0.0
+    after: int = 0  # matching requests to let through untouched before this fault applies
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this fault applies to a request."""
@@ -62,6 +63,9 @@ class FaultQueue:
         with self._lock:
             for fault in self._faults:
                 if fault.kind in kinds and fault.matches(method, path):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self._faults.remove(fault)

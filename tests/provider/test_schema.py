@@ -45,7 +45,8 @@ def test_good_inputs_pass_with_defaults() -> None:
         ("aws_account_id", "1234567890123", "exactly 12 digits"),
         ("aws_account_id", "12345678901a", "exactly 12 digits"),
         ("aws_account_id", 123456789012, "quote it"),
-        ("aws_account_id", _DROP, "aws_account_id is required"),
+        ("aws_account_id", _DROP, "aws_account_id is required: set it to the 12-digit"),
+        ("topics", _DROP, "python -m provider topics"),
         ("aws_region", "us_east_1", "did you mean 'us-east-1'"),
         ("aws_region", "US-EAST-1", "did you mean 'us-east-1'"),
         ("aws_region", "useast1", "hyphenated form"),
@@ -67,7 +68,7 @@ def test_good_inputs_pass_with_defaults() -> None:
         ("notes", 7, "notes must be a string"),
         ("notes", "n" * 1025, "at most 1024"),
         ("integration_name", "", "non-empty"),
-        ("integration_name", "bad\nname", "printable"),
+        ("integration_name", "bad\nname", "control characters"),
         ("integration_name", "x" * 257, "at most 256"),
         ("adopt_integration_id", "not-a-uuid", "UUID of an existing"),
         ("adopt_integration_id", "../../organizations/me", "UUID of an existing"),
@@ -149,6 +150,43 @@ OUTS: dict[str, Any] = {
 }
 
 
+ADOPTED = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+@pytest.mark.parametrize(
+    ("change", "changed", "replaces"),
+    [
+        ({}, [], []),
+        # Re-pointing an adopted integration happens in place: a replacement would adopt the same
+        # integration again and then delete it as the old one.
+        ({"event_source_suffix": "other"}, ["event_source_suffix"], []),
+        ({"aws_region": "us-east-1"}, ["aws_region"], []),
+        ({"adopt_integration_id": None}, [], []),
+        (
+            {"adopt_integration_id": "aaaaaaaa-5717-4562-b3fc-2c963f66afa6"},
+            ["adopt_integration_id"],
+            ["adopt_integration_id"],
+        ),
+    ],
+)
+def test_diff_of_an_adopted_integration(
+    change: dict[str, Any], changed: list[str], replaces: list[str]
+) -> None:
+    olds = {**OUTS, "adopt_integration_id": ADOPTED}
+    news = {k: v for k, v in olds.items() if k not in schema.OUTPUTS}
+    news.update(change)
+    got_changed, got_replaces = schema.diff_inputs(olds, news)
+    assert sorted(got_changed) == sorted(changed)
+    assert got_replaces == replaces
+
+
+def test_unadopting_keeps_the_adopted_name() -> None:
+    olds = {**GOOD, "adopt_integration_id": ADOPTED, "enabled": True}
+    inputs, failures = schema.check_inputs(olds, GOOD)
+    assert failures == []
+    assert "integration_name" not in inputs
+
+
 @pytest.mark.parametrize(
     ("change", "changed", "replaces"),
     [
@@ -164,7 +202,11 @@ OUTS: dict[str, Any] = {
         ({"enabled": False}, ["enabled"], []),
         ({"enabled": None}, [], []),
         ({"reported_state": "ERROR", "org_id": "x", "resource_name": "y"}, [], []),
-        ({"adopt_integration_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}, [], []),
+        (
+            {"adopt_integration_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"},
+            ["adopt_integration_id"],
+            ["adopt_integration_id"],
+        ),
         ({"aws_region": UNKNOWN}, ["aws_region"], ["aws_region"]),
         ({"topics": UNKNOWN}, ["topics"], []),
         ({"event_source_suffix": Unknown()}, ["event_source_suffix"], ["event_source_suffix"]),
