@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
@@ -56,6 +57,10 @@ _CacheKey = tuple[str, str]
 _ORG_IDS: dict[_CacheKey, str] = {}
 _TOPICS: dict[_CacheKey, tuple[AvailableTopic, ...]] = {}
 _TOPICS_LOCK = threading.Lock()
+# A failed catalog fetch is remembered this long, so a preview of many resources during an outage
+# waits for the retry budget once, not once per resource.
+TOPICS_FAILURE_TTL = 60.0
+_TOPICS_FAILURES: dict[_CacheKey, tuple[float, Exception]] = {}
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -74,6 +79,7 @@ def clear_caches() -> None:
     with _TOPICS_LOCK:
         _ORG_IDS.clear()
         _TOPICS.clear()
+        _TOPICS_FAILURES.clear()
 
 
 class GenesysClient:
@@ -221,7 +227,14 @@ class GenesysClient:
             with _TOPICS_LOCK:
                 cached = _TOPICS.get(key)
                 if cached is None:
-                    cached = self._fetch_topics()
+                    failed = _TOPICS_FAILURES.get(key)
+                    if failed is not None and time.monotonic() - failed[0] < TOPICS_FAILURE_TTL:
+                        raise failed[1]
+                    try:
+                        cached = self._fetch_topics()
+                    except GenesysError as err:
+                        _TOPICS_FAILURES[key] = (time.monotonic(), err)
+                        raise
                     _TOPICS[key] = cached
         return list(cached)
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import math
 import os
+import re
 import secrets
 import threading
 import time
@@ -42,6 +43,8 @@ DEFAULT_LIFETIME = 300.0
 # is keyed with a per-process random key so it is worthless outside this process.
 _Key = tuple[str, str, str]
 _DIGEST_KEY = secrets.token_bytes(32)
+
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
 class AccessToken:
@@ -177,7 +180,14 @@ def _request_token(settings: Settings) -> AccessToken:
         lifetime = float(data.get("expires_in") or DEFAULT_LIFETIME)
     except (ValueError, KeyError, TypeError, AttributeError):
         value, lifetime = None, math.nan
-    if not isinstance(value, str) or not value or not math.isfinite(lifetime) or lifetime <= 0:
+    # RFC 6750 token characters only: anything else would end up inside an HTTP header (and
+    # in the error a header-encoding failure quotes).
+    if (
+        not isinstance(value, str)
+        or not _TOKEN.fullmatch(value)
+        or not math.isfinite(lifetime)
+        or lifetime <= 0
+    ):
         raise GenesysError(
             "the reply has no usable access_token/expires_in",
             status=response.status_code,

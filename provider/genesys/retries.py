@@ -32,6 +32,7 @@ from provider.genesys.errors import (
     RateLimitExhaustedError,
     ServiceUnavailableError,
     parse_error_body,
+    redact,
 )
 
 logger = logging.getLogger("provider.genesys")
@@ -308,7 +309,8 @@ def send_with_retries(
 
 
 def _describe(err: BaseException) -> str:
-    text = str(err).strip()
+    # httpx/h11 errors may quote a request header, the Authorization one included.
+    text = redact(str(err).strip())
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 

@@ -12,10 +12,11 @@ from provider.genesys import (
     AuthenticationError,
     ConfigurationError,
     GenesysClient,
+    GenesysError,
     TokenRequestRejectedError,
     auth,
 )
-from tests.client.conftest import settings_for
+from tests.client.conftest import ScriptedServer, settings_for
 from tests.genesys_emulator import GenesysEmulator
 
 
@@ -155,3 +156,17 @@ def test_access_token_repr_hides_the_token(emulator: GenesysEmulator) -> None:
     assert token.value not in repr(token)
     with pytest.raises(TypeError):
         __import__("pickle").dumps(token)
+
+
+@pytest.mark.parametrize("token", ["good-token\n", "two words", "tok\x00en"])
+def test_a_token_that_cannot_go_in_a_header_is_refused_without_quoting_it(token: str) -> None:
+    server = ScriptedServer(token=token)
+    server.start()
+    try:
+        with pytest.raises(GenesysError) as caught:
+            GenesysClient(server.settings()).org_id()
+    finally:
+        server.stop()
+    assert "no usable access_token" in str(caught.value)
+    assert token.strip().split()[0] not in str(caught.value)
+    assert len(server.seen) == 1  # the token request only: the token was never sent on
