@@ -109,7 +109,37 @@ def plan_subscription(name: str, args: SubscriptionArgs, region: object = None) 
         plan = _plan_rule(rule, prefix=prefix, topics=topics, seen=seen)
         plan.pattern(source)  # size and syntax checks, with the placeholder source
         plans.append(plan)
+    _check_generated_names(name, args, plans)
     return SubscriptionPlan(event_source_suffix=suffix, topics=topics, rules=tuple(plans))
+
+
+# pulumi-aws names a resource `<logical name>-<7 random characters>`; these physical names have
+# AWS length limits, which would otherwise fail only at `up`, in the provider's words.
+_AUTONAME_SUFFIX = 8
+_MAX_FUNCTION_NAME = 64  # Lambda function name
+_MAX_STATEMENT_ID = 100  # Lambda permission statement id
+
+
+def _check_generated_names(name: str, args: SubscriptionArgs, plans: Sequence[RulePlan]) -> None:
+    if args.lambda_arn is None:
+        function = f"{name}-callback"
+        if len(function) + _AUTONAME_SUFFIX > _MAX_FUNCTION_NAME:
+            room = _MAX_FUNCTION_NAME - _AUTONAME_SUFFIX - len("-callback")
+            raise SubscriptionArgsError(
+                f"the subscription name {name!r} has {len(name)} characters: its callback"
+                f" function's name would pass Lambda's {_MAX_FUNCTION_NAME}; use at most {room}.",
+                field="name",
+            )
+    for plan in plans:
+        statement = f"{name}-rule-{plan.name}-target-{len(plan.targets) - 1}-permission"
+        if len(statement) + _AUTONAME_SUFFIX > _MAX_STATEMENT_ID:
+            raise SubscriptionArgsError(
+                f"rule {plan.name!r}: the subscription and rule names together are too long for"
+                f" the Lambda permission's statement id (at most {_MAX_STATEMENT_ID} characters"
+                f" with {statement!r} and a suffix); shorten the rule or subscription name.",
+                field="rules.name",
+                rule=plan.name,
+            )
 
 
 def _check_topics(topics: object) -> tuple[str, ...]:

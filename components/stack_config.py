@@ -20,7 +20,7 @@ from components.patterns import PatternError
 from components.plan import plan_subscription
 
 CONFIG_KEY = "subscriptions"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,46}$")
 
 
 class StackConfigError(ValueError):
@@ -86,7 +86,7 @@ class SubscriptionConfig(_CamelModel):
     def _name_is_a_resource_name(cls, value: str) -> str:
         if not _NAME.match(value):
             raise ValueError(
-                "must be 1-48 letters, digits, '.', '-' or '_', starting with a letter or digit"
+                "must be 1-47 letters, digits, '.', '-' or '_', starting with a letter or digit"
                 " (it names the component and every AWS resource under it)"
             )
         return value

@@ -325,7 +325,7 @@ def test_given_account_region_and_integration_settings_pass_through() -> None:
     ("name", "suffix"),
     [
         ("cx events/prod", "cx-events-prod"),
-        ("a" * 80, "a" * 64),
+        ("a" * 47, "a" * 47),  # the longest name a callback function allows
         ("__ok.name-1__", "__ok.name-1__"),
     ],
 )
@@ -711,3 +711,20 @@ def test_a_refused_subscription_declares_nothing() -> None:
     deployment = run_program(build)
     assert [r for r in deployment.registrations if r.name.startswith("cx-events")] == []
     assert deployment.component.name == "other"
+
+
+def test_names_too_long_for_aws_fail_at_preview_naming_the_field() -> None:
+    from components import SubscriptionArgsError
+    from components.plan import plan_subscription
+
+    topics = ["v2.users.{id}.presence"]
+    plan_subscription("n" * 47, SubscriptionArgs(topics=topics))
+    with pytest.raises(SubscriptionArgsError) as caught:
+        plan_subscription("n" * 48, SubscriptionArgs(topics=topics))
+    assert caught.value.field == "name" and "at most 47" in str(caught.value)
+    # With an existing function there is no callback to name.
+    plan_subscription("n" * 48, SubscriptionArgs(topics=topics, lambda_arn="arn:aws:lambda:x"))
+    long_rule = RuleArgs(name="r" * 30)
+    with pytest.raises(SubscriptionArgsError) as caught:
+        plan_subscription("n" * 40, SubscriptionArgs(topics=topics, rules=[long_rule]))
+    assert caught.value.rule == "r" * 30 and "statement id" in str(caught.value)
