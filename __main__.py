@@ -9,20 +9,9 @@ import pulumi
 
 from components import GenesysEventBridgeSubscription
 from components.stack_config import load_subscriptions
-
-OUTPUTS = (
-    "integration_id",
-    "event_source_name",
-    "event_bus_name",
-    "event_bus_arn",
-    "rule_arns",
-    "lambda_arn",
-    "role_arn",
-    "dead_letter_queue_arn",
-    "dead_letter_queue_url",
-)
+from components.subscription import OUTPUT_NAMES
 
 subscriptions = load_subscriptions(pulumi.Config())
 for entry in subscriptions:
     subscription = GenesysEventBridgeSubscription(entry.name, entry.to_args())
-    pulumi.export(entry.name, {key: getattr(subscription, key) for key in OUTPUTS})
+    pulumi.export(entry.name, {key: getattr(subscription, key) for key in OUTPUT_NAMES})

@@ -23,6 +23,18 @@ HANDLER_RUNTIME = "python3.12"
 REGISTER_ACTION = "register_subscription"
 # Events that exhausted their retries stay in the dead-letter queue for SQS's maximum, 14 days.
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+OUTPUT_NAMES = (
+    "integration_id",
+    "event_source_name",
+    "event_bus_name",
+    "event_bus_arn",
+    "rule_arns",
+    "lambda_arn",
+    "role_arn",
+    "dead_letter_queue_arn",
+    "dead_letter_queue_url",
+)
+"""The component's outputs, as attributes and as registered outputs."""
 
 
 class GenesysEventBridgeSubscription(pulumi.ComponentResource):
@@ -116,19 +128,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         self.role_arn = _optional(role_arn)
         self.dead_letter_queue_arn = _optional(queue.arn if queue else None)
         self.dead_letter_queue_url = _optional(queue.url if queue else None)
-        self.register_outputs(
-            {
-                "integration_id": self.integration_id,
-                "event_source_name": self.event_source_name,
-                "event_bus_name": self.event_bus_name,
-                "event_bus_arn": self.event_bus_arn,
-                "rule_arns": self.rule_arns,
-                "lambda_arn": self.lambda_arn,
-                "role_arn": self.role_arn,
-                "dead_letter_queue_arn": self.dead_letter_queue_arn,
-                "dead_letter_queue_url": self.dead_letter_queue_url,
-            }
-        )
+        self.register_outputs({name: getattr(self, name) for name in OUTPUT_NAMES})
 
     def _child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)

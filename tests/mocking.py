@@ -19,6 +19,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
+from components.subscription import OUTPUT_NAMES
+
 ORG_ID = "3f6e2b1a-5c7d-4e8f-9a0b-1c2d3e4f5a6b"  # the samples' organization
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -26,17 +28,6 @@ INTEGRATION_TYPE = "pulumi-python:dynamic/genesys:EventBridgeIntegration"
 COMPONENT_TYPE = "genesys:eventbridge:Subscription"
 CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
 GET_REGION = "aws:index/getRegion:getRegion"
-OUTPUT_NAMES = (
-    "integration_id",
-    "event_source_name",
-    "event_bus_name",
-    "event_bus_arn",
-    "rule_arns",
-    "lambda_arn",
-    "role_arn",
-    "dead_letter_queue_arn",
-    "dead_letter_queue_url",
-)
 
 
 def _suffix(name: str) -> str:

@@ -12,26 +12,8 @@ from typing import Any
 
 import pytest
 
-from provider.genesys import GenesysClient, Settings, reset_process_state, retries
+from provider.genesys import GenesysClient, Settings
 from tests.genesys_emulator import GenesysEmulator
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts with no cached token, org id, topic catalog, rate-limit hold or connection,
-    and with tiny backoffs so retry tests take milliseconds."""
-    reset_process_state()
-    monkeypatch.setattr(retries, "BACKOFF_BASE", 0.01)
-    monkeypatch.setattr(retries, "BACKOFF_CAP", 0.05)
-    yield
-    reset_process_state()
-
-
-@pytest.fixture
-def emulator() -> Iterator[GenesysEmulator]:
-    """A running Genesys Cloud emulator."""
-    with GenesysEmulator() as emu:
-        yield emu
 
 
 def settings_for(emu: GenesysEmulator, **overrides: Any) -> Settings:

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import io
 import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pytest
 
 from provider.__main__ import main
-from provider.genesys import reset_process_state, retries
 from tests.genesys_emulator import GenesysEmulator
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No cached token, org id or catalog carries over between tests; retries back off briefly."""
-    reset_process_state()
-    monkeypatch.setattr(retries, "BACKOFF_BASE", 0.01)
-    monkeypatch.setattr(retries, "BACKOFF_CAP", 0.05)
-    yield
-    reset_process_state()
-
-
-@pytest.fixture
-def emulator() -> Iterator[GenesysEmulator]:
-    """A running Genesys Cloud emulator."""
-    with GenesysEmulator() as emu:
-        yield emu
 
 
 @pytest.fixture
