@@ -49,7 +49,8 @@ def put_config(
     name: str | None = None,
 ) -> IntegrationConfig:
     """PUT the config for `inputs`, re-reading the version and retrying on a version mismatch."""
-    current: IntegrationConfig | None = None
+    # A version known from the POST reply means a fresh, empty config: no need to read it first.
+    current = IntegrationConfig(version=version) if version is not None else None
     for attempt in range(1, MAX_VERSION_ATTEMPTS + 1):
         if current is None or version is None:
             current = client.get_integration_config(integration_id)

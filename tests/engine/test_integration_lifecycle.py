@@ -398,3 +398,31 @@ def test_clearing_notes_leaves_no_drift(host: ProviderHost, emulator: GenesysEmu
     _, refreshed, _ = host.read(integration_id, outs)
     assert refreshed.get("notes") is None
     assert host.diff(integration_id, refreshed, cleared).changes == "none"
+
+
+def test_api_calls_per_operation(host: ProviderHost, emulator: GenesysEmulator) -> None:
+    inputs = checked(host, NEWS)
+
+    def calls() -> list[str]:
+        seen = [
+            f"{r.method} {'config' if r.path.endswith('/config/current') else r.path.count('/')}"
+            for r in emulator.requests
+            if r.path != "/oauth/token" and not r.path.endswith("/organizations/me")
+        ]
+        emulator.reset_log()
+        return seen
+
+    emulator.reset_log()
+    integration_id, outs = host.create(inputs)
+    create = calls()
+    # list (cap), POST, PUT config (the POST's version: no read first), PATCH, then GETs until
+    # ACTIVE.
+    assert create[:4] == ["GET 3", "POST 3", "PUT config", "PATCH 4"]
+    assert set(create[4:]) == {"GET 4"}
+    news = checked(host, {**NEWS, "topics": TOPICS[:1]}, inputs)
+    outs = host.update(integration_id, outs, news)
+    assert calls() == ["GET config", "PUT config", "GET 4"]
+    host.read(integration_id, outs)
+    assert calls() == ["GET 4", "GET config"]
+    host.delete(integration_id, outs)
+    assert calls() == ["DELETE 4", "GET 4"]
