@@ -96,3 +96,17 @@ def test_subprocess_topics_without_credentials_exits_2() -> None:
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1
     assert "fix: export GENESYSCLOUD_OAUTHCLIENT_ID=" in done.stderr
+
+
+def test_a_closed_pipe_ends_the_command_quietly(env: dict[str, str]) -> None:
+    command = [sys.executable, "-m", "provider", "topics"]
+    with subprocess.Popen(
+        command, cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        # Close the reading end before the command gets to print (like `| head -0`): every
+        # write it then makes fails with EPIPE.
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        proc.wait(timeout=30)
+    assert "Traceback" not in stderr
