@@ -175,6 +175,16 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 integration = proxy.create_reconciled(client, name, inputs.get("notes"))
             record.integration_id = integration.id
             try:
+                # The lock covers this process only: another provider host (another stack, or
+                # another `pulumi up`) may have passed the check at the same time. Count again
+                # now that ours exists; under contention every create over the cap rolls back.
+                now = len(client.list_integrations())
+                if now > settings.max_integrations:
+                    raise CapacityError(
+                        f"{now} {EVENTBRIDGE_INTEGRATION_TYPE} integrations exist with this one,"
+                        f" over the cap set by genesyscloud:maxIntegrations"
+                        f" ({settings.max_integrations}); another create ran at the same time"
+                    )
                 integration = self._converge(
                     client, integration, inputs, integration.config_version
                 )
@@ -214,13 +224,13 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             except Exception as delete_err:
                 record.outcome, record.error = "failed", str(delete_err)
                 raise RolledBackError(
-                    f"creating integration {name!r} failed after it was posted ({cause}), and"
-                    f" deleting the half-created integration {integration_id} failed too"
-                    f" ({delete_err}); delete it in Genesys Cloud Admin > Integrations or adopt it"
-                    f" with adopt_integration_id={integration_id!r}"
+                    f"creating integration {name!r} failed after it was posted ({_brief(cause)}),"
+                    f" and deleting the half-created integration {integration_id} failed too"
+                    f" ({_brief(delete_err)}); delete it in Genesys Cloud Admin > Integrations or"
+                    f" adopt it with adopt_integration_id={integration_id!r}"
                 ) from cause
         raise RolledBackError(
-            f"creating integration {name!r} failed ({cause}); the half-created integration"
+            f"creating integration {name!r} failed ({_brief(cause)}); the half-created integration"
             f" {integration_id} was deleted, so nothing is left behind: fix the cause and run"
             " `pulumi up` again"
         ) from cause
@@ -352,6 +362,12 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             record.latency_ms = round((time.monotonic() - started) * 1000)
             record.correlation_id = client.last_correlation_id
             audit.write(record, settings.audit_log_path)
+
+
+def _brief(err: BaseException, limit: int = 200) -> str:
+    """A cause as a clause inside another sentence: what failed, without its own advice."""
+    text = err.summary if isinstance(err, GenesysError) else str(err).rstrip(". ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def props_changed(inputs: Mapping[str, Any]) -> list[str]:

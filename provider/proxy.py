@@ -124,36 +124,47 @@ def provisional_name(name: str) -> str:
 
 
 def create_reconciled(
-    client: GenesysClient, name: str, notes: str | None, *, settle: float = 0.25, looks: int = 5
+    client: GenesysClient,
+    name: str,
+    notes: str | None,
+    *,
+    settle: float = 0.25,
+    looks: int = 5,
+    posts: int = 2,
 ) -> Integration:
     """POST a new integration under a provisional name; after an ambiguous POST, find it by that
     name before ever sending another, so a lost reply never yields a second integration.
+
+    Every ambiguous POST is followed by the lookup, the last one too; a create that gives up
+    names the provisional name, so what it may have left behind can be found.
     """
     marker = provisional_name(name)
-    try:
-        return client.create_integration(marker, notes=notes)
-    except AmbiguousRequestError as err:
-        ambiguous = err
-    listed = False
-    pause = settle
-    for look in range(looks):
+    for attempt in range(1, posts + 1):
         try:
-            found = [i for i in client.list_integrations() if i.name == marker]
-            listed = True
-        except GenesysError:
-            found = []
-        if found:
-            return found[0]
-        if look < looks - 1:
-            time.sleep(pause)  # the list may lag the write briefly
-            pause *= 2
-    if not listed:
-        raise IntegrationError(
-            f"the POST creating integration {name!r} got no reply ({ambiguous}) and the"
-            " integration list could not be read to learn whether it was created; look for an"
-            f" integration named {marker!r} in Genesys Cloud Admin > Integrations, delete it or"
-            " set adopt_integration_id to its id, then run `pulumi up` again"
-        )
-    # The list answered, repeatedly, without it: the POST never committed, so sending it once
-    # more cannot duplicate it.
-    return client.create_integration(marker, notes=notes)
+            return client.create_integration(marker, notes=notes)
+        except AmbiguousRequestError as err:
+            ambiguous = err
+        listed = False
+        pause = settle
+        for look in range(looks):
+            try:
+                found = [i for i in client.list_integrations() if i.name == marker]
+                listed = True
+            except GenesysError:
+                found = []
+            if found:
+                return found[0]
+            if look < looks - 1:
+                time.sleep(pause)  # the list may lag the write briefly
+                pause *= 2
+        if not listed or attempt == posts:
+            break
+        # The list answered, repeatedly, without it: the POST never committed, so sending it
+        # once more cannot duplicate it.
+    raise IntegrationError(
+        f"the POST creating integration {name!r} got no reply ({ambiguous.summary}) and"
+        f" {'the integration list could not be read' if not listed else 'it was not found'} to"
+        f" learn whether it was created; look for an integration named {marker!r} in Genesys"
+        " Cloud Admin > Integrations, delete it or set adopt_integration_id to its id, then run"
+        " `pulumi up` again"
+    )

@@ -40,7 +40,8 @@ _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _SUFFIX = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 _NAME_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 controls, DEL, and the bidirectional controls that make a name display as something else.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_unknown(value: Any) -> bool:
@@ -64,7 +65,10 @@ def _check_name(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "integration_name must be a non-empty string; leave it unset to auto-name"
     if _CONTROL.search(value):
-        return "integration_name contains control characters (tabs, newlines); remove them"
+        return (
+            "integration_name contains control characters (tabs, newlines) or bidirectional"
+            " overrides; remove them"
+        )
     if len(value) > MAX_NAME_LENGTH:
         return f"integration_name must be at most {MAX_NAME_LENGTH} characters (got {len(value)})"
     return None

@@ -18,6 +18,10 @@ from .validate import KNOWN_OPERATORS, validate_pattern
 MAX_PATTERN_LENGTH = 2048
 """EventBridge's limit on the length of a rule's event pattern, in characters."""
 
+MAX_NESTING = 100
+"""Deeper "$or" nesting or longer dotted paths cannot fit in MAX_PATTERN_LENGTH anyway; they are
+refused before anything recurses over them."""
+
 EVENT_ENVELOPE_FIELDS: tuple[str, ...] = (
     "account",
     "detail",
@@ -58,6 +62,13 @@ def build_pattern(
             f"has a filter policy of type {type(filter_policy).__name__}; pass a mapping of "
             'dotted field paths to arrays, e.g. {"detail.eventBody.queueId": ["..."]}',
         )
+    if _nesting(filter_policy) > MAX_NESTING:
+        raise PatternError(
+            rule,
+            None,
+            f'nests "$or" and dotted path segments more than {MAX_NESTING} levels deep, which'
+            f" cannot fit EventBridge's {MAX_PATTERN_LENGTH}-character limit; flatten it",
+        )
     pattern: dict[str, Any] = {"source": [source], "detail-type": topics}
     pattern.update(_policy_pattern(filter_policy, rule=rule, topics=topics, where=""))
     validate_pattern(pattern, rule=rule)
@@ -71,6 +82,22 @@ def build_pattern(
             'topics or per "$or" alternative) or shorten its value lists',
         )
     return pattern
+
+
+def _nesting(policy: Mapping[Any, Any]) -> int:
+    """How deep a filter policy nests ("$or" levels plus path segments), without recursing."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(policy, 0)]
+    while stack and deepest <= MAX_NESTING:
+        node, depth = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        for key, value in node.items():
+            if key == "$or" and isinstance(value, list | tuple):
+                stack.extend((branch, depth + 1) for branch in value)
+            elif isinstance(key, str):
+                deepest = max(deepest, depth + key.count(".") + 1)
+    return deepest
 
 
 def _topics(rule: str, detail_types: Sequence[str]) -> list[str]:

@@ -118,6 +118,15 @@ class GenesysError(Exception):
     def __str__(self) -> str:
         return self._render()
 
+    @property
+    def summary(self) -> str:
+        """What failed, briefly, to quote inside another error's sentence: method, status, code."""
+        what = self.method or "the request"
+        if self.status is None:
+            reason = _clean(self.message)[:120]
+            return f"{what} failed: {reason}" if reason else f"{what} failed"
+        return f"{what} answered {self.status}" + (f" {self.code}" if self.code else "")
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._render()!r})"
 
@@ -307,6 +316,12 @@ class _ExhaustedError(GenesysError):
             f"{what} {self.problem}{last} after trying for {self.waited:.1f} s"
             f" ({self.attempts} {times}, retry budget {self.budget:g} s)"
         )
+
+    @property
+    def summary(self) -> str:
+        """What failed, briefly: method, problem, the last answer."""
+        last = f" ({self.last})" if self.last else ""
+        return f"{self.method or 'the request'} {self.problem}{last}"
 
 
 class RateLimitExhaustedError(_ExhaustedError):
