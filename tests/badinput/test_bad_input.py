@@ -28,7 +28,7 @@ from provider.genesys import (
     reset_process_state,
 )
 from tests.engine.harness import EngineError, ProviderHost
-from tests.engine.test_integration_lifecycle import NEWS, checked, start_host
+from tests.engine.integration_host import NEWS, checked, start_host
 from tests.genesys_emulator import GenesysEmulator
 
 UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"

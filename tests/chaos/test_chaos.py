@@ -30,7 +30,7 @@ from provider import EventBridgeIntegrationProvider
 from tests.chaos.engine_model import Resource, StateModel, message_problems, sentence_of
 from tests.chaos.fault_plan import FaultInjector
 from tests.engine.harness import ProviderHost
-from tests.engine.test_integration_lifecycle import SECRET_KEY
+from tests.engine.integration_host import SECRET_KEY
 from tests.genesys_emulator import GenesysEmulator
 from tests.genesys_emulator.catalog import eventbridge_topic_ids
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.chaos.engine_model import MAX_MESSAGE, message_problems, sentence_of
 from tests.engine.harness import EngineError, ProviderHost
-from tests.engine.test_integration_lifecycle import NEWS, checked, start_host
+from tests.engine.integration_host import NEWS, checked, start_host
 from tests.genesys_emulator import GenesysEmulator
 
 POSTS = "/api/v2/integrations"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 from pulumi.dynamic import ResourceProvider
 
 from tests.engine.harness import ProviderHost
+from tests.engine.integration_host import start_host
+from tests.genesys_emulator import GenesysEmulator
 
 
 class ProviderHostFactory(Protocol):
@@ -51,3 +54,26 @@ def module_provider_host_factory() -> Iterator[ProviderHostFactory]:
         yield hosts
     finally:
         hosts.stop_all()
+
+
+@pytest.fixture
+def emulator() -> Iterator[GenesysEmulator]:
+    """A Genesys emulator that activates integrations after 50 ms."""
+    with GenesysEmulator(activation_delay=0.05) as emu:
+        yield emu
+
+
+@pytest.fixture
+def audit_log(tmp_path: Path) -> Path:
+    """Where the provider host writes its audit log."""
+    return tmp_path / "audit.jsonl"
+
+
+@pytest.fixture
+def host(emulator: GenesysEmulator, audit_log: Path) -> Iterator[ProviderHost]:
+    """A provider host configured for `emulator`, stopped after the test."""
+    h = start_host(emulator, audit_log)
+    try:
+        yield h
+    finally:
+        h.stop()

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from tests.engine.harness import EngineError, ProviderHost
-from tests.engine.test_integration_lifecycle import NEWS, TOPICS, checked, start_host
+from tests.engine.integration_host import NEWS, TOPICS, checked, start_host
 from tests.genesys_emulator import GenesysEmulator
-
-
-@pytest.fixture
-def emulator() -> Iterator[GenesysEmulator]:
-    with GenesysEmulator(activation_delay=0.05) as emu:
-        yield emu
-
-
-@pytest.fixture
-def host(emulator: GenesysEmulator, tmp_path: Path) -> Iterator[ProviderHost]:
-    h = start_host(emulator, tmp_path / "audit.jsonl")
-    try:
-        yield h
-    finally:
-        h.stop()
 
 
 def test_429_storm_with_retry_after_is_waited_out(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,58 +15,8 @@ import pytest
 
 from provider import EventBridgeIntegrationProvider
 from tests.engine.harness import UNKNOWN, EngineError, ProviderHost
+from tests.engine.integration_host import NEWS, SECRET_KEY, TOPICS, checked, start_host
 from tests.genesys_emulator import GenesysEmulator
-
-TOPICS = [
-    "v2.detail.events.conversation.{id}.customer.start",
-    "v2.detail.events.conversation.{id}.customer.end",
-]
-NEWS: dict[str, Any] = {
-    "resource_name": "contact-centre",
-    "aws_account_id": "123456789012",
-    "aws_region": "eu-west-1",
-    "event_source_suffix": "cc-prod",
-    "topics": TOPICS,
-}
-SECRET_KEY = "genesyscloud:oauthclientSecret"
-
-
-@pytest.fixture
-def emulator() -> Iterator[GenesysEmulator]:
-    with GenesysEmulator(activation_delay=0.05) as emu:
-        yield emu
-
-
-@pytest.fixture
-def audit_log(tmp_path: Path) -> Path:
-    return tmp_path / "audit.jsonl"
-
-
-def start_host(
-    emulator: GenesysEmulator, audit_log: Path | None = None, config: dict[str, Any] | None = None
-) -> ProviderHost:
-    """A provider host configured, as the CLI would, with stack config for `emulator`."""
-    settings = {**emulator.settings_config(), **(config or {})}
-    if audit_log is not None:
-        settings["genesyscloud:auditLogPath"] = str(audit_log)
-    return ProviderHost(
-        EventBridgeIntegrationProvider(), config=settings, secret_config_keys=[SECRET_KEY]
-    ).start()
-
-
-@pytest.fixture
-def host(emulator: GenesysEmulator, audit_log: Path) -> Iterator[ProviderHost]:
-    h = start_host(emulator, audit_log)
-    try:
-        yield h
-    finally:
-        h.stop()
-
-
-def checked(host: ProviderHost, news: dict[str, Any], olds: dict[str, Any] | None = None) -> dict:
-    inputs, failures = host.check(olds or {}, news)
-    assert failures == [], failures
-    return inputs
 
 
 def config_of(emulator: GenesysEmulator, integration_id: str) -> dict[str, Any]:
