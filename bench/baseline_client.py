@@ -1,7 +1,6 @@
 """A baseline Genesys client that makes the calls the CX as Code Terraform provider makes.
 
-The call sequences follow MyPureCloud/terraform-provider-genesyscloud `genesyscloud/integration/`
-as described in /work/shared/genesys-api.md:
+The call sequences follow MyPureCloud/terraform-provider-genesyscloud `genesyscloud/integration/`:
 - create: POST, then GET config/current + PUT config/current (repeated on a version mismatch),
   PATCH intendedState, then the read-back: GET the integration and GET its config;
 - update: GET config/current + PUT config/current, then the read-back (GET, GET config);

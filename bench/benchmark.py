@@ -1,7 +1,7 @@
 """Benchmark the EventBridgeIntegration provider through the real provider host (run by hand).
 
-    /tmp/venv/bin/python bench/benchmark.py            # or .venv/bin/python bench/benchmark.py
-    /tmp/venv/bin/python bench/benchmark.py --json bench-results.json --integrations 50
+    .venv/bin/python bench/benchmark.py            # after ./scripts/test has made .venv
+    .venv/bin/python bench/benchmark.py --json bench-results.json --integrations 50
 
 Everything runs against the Genesys Cloud emulator with a per-request latency (50 ms) and a
 per-token rate limit (300 requests per sliding minute), and reports:

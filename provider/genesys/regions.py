@@ -11,7 +11,7 @@ from provider.genesys.errors import ConfigurationError
 
 DEFAULT_REGION = "us-east-1"
 
-# The 15 regions of /work/shared/genesys-api.md; the API lives on `api.{domain}`, OAuth on
+# The 15 Genesys Cloud regions; the API lives on `api.{domain}`, OAuth on
 # `login.{domain}`.
 REGION_DOMAINS: Mapping[str, str] = MappingProxyType(
     {
