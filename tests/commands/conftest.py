@@ -46,3 +46,14 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def unreachable_environ() -> tuple[str, dict[str, str]]:
+    """A closed-port base URL and settings that point at it, with a short retry budget."""
+    url = closed_port_url()
+    return url, {
+        "GENESYSCLOUD_OAUTHCLIENT_ID": "someone",
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET": "s3cret-value",
+        "GENESYSCLOUD_API_BASE_URL": url,
+        "GENESYSCLOUD_RETRY_BUDGET": "0.2",
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.commands.conftest import Result, closed_port_url, run_cli
+from tests.commands.conftest import Result, run_cli, unreachable_environ
 from tests.genesys_emulator import GenesysEmulator, catalog
 
 NOT_CHECKED = "needed, not checked: integrations:integration:add, :edit, :delete"
@@ -159,13 +159,7 @@ def test_missing_credentials_fail_with_a_fix(env: dict[str, str]) -> None:
 
 
 def test_unreachable_login_fails_the_token_check() -> None:
-    url = closed_port_url()
-    environ = {
-        "GENESYSCLOUD_OAUTHCLIENT_ID": "someone",
-        "GENESYSCLOUD_OAUTHCLIENT_SECRET": "s3cret-value",
-        "GENESYSCLOUD_API_BASE_URL": url,
-        "GENESYSCLOUD_RETRY_BUDGET": "0.2",
-    }
+    url, environ = unreachable_environ()
     result = run_cli("doctor", environ=environ)
     assert result.code == 1
     token = _checks(result)["token"]

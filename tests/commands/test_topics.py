@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.commands.conftest import Result, closed_port_url, run_cli
+from tests.commands.conftest import Result, run_cli, unreachable_environ
 from tests.genesys_emulator import GenesysEmulator, catalog
 
 WEBSOCKET_ONLY = "v2.users.{id}.conversations"
@@ -125,13 +125,7 @@ def test_bad_credentials_exit_2_naming_client_and_login_url(
 
 
 def test_unreachable_exit_2_in_one_line() -> None:
-    url = closed_port_url()
-    environ = {
-        "GENESYSCLOUD_OAUTHCLIENT_ID": "someone",
-        "GENESYSCLOUD_OAUTHCLIENT_SECRET": "s3cret-value",
-        "GENESYSCLOUD_API_BASE_URL": url,
-        "GENESYSCLOUD_RETRY_BUDGET": "0.2",
-    }
+    url, environ = unreachable_environ()
     result = run_cli("topics", environ=environ)
     assert result.code == 2
     [line] = result.err.splitlines()
