@@ -123,27 +123,40 @@ def provisional_name(name: str) -> str:
     return f"{name} (creating {secrets.token_hex(4)})"
 
 
-def create_reconciled(
+def post_provisional(
+    client: GenesysClient, name: str, notes: str | None
+) -> tuple[str, Integration | AmbiguousRequestError]:
+    """POST a new integration under a provisional name; return the name and the integration, or
+    the AmbiguousRequestError when the reply was lost (see reconcile_lost_post)."""
+    marker = provisional_name(name)
+    try:
+        return marker, client.create_integration(marker, notes=notes)
+    except AmbiguousRequestError as err:
+        return marker, err
+
+
+def reconcile_lost_post(
     client: GenesysClient,
     name: str,
+    marker: str,
     notes: str | None,
+    lost: AmbiguousRequestError,
     *,
     settle: float = 0.25,
     looks: int = 5,
     posts: int = 2,
 ) -> Integration:
-    """POST a new integration under a provisional name; after an ambiguous POST, find it by that
-    name before ever sending another, so a lost reply never yields a second integration.
-
-    Every ambiguous POST is followed by the lookup, the last one too; a create that gives up
-    names the provisional name, so what it may have left behind can be found.
+    """After a POST whose reply was lost, find the integration by its provisional name; POST
+    again only when the list shows it never committed, so a lost reply never yields a second
+    integration. A create that gives up names the provisional name, so what it may have left
+    behind can be found.
     """
-    marker = provisional_name(name)
     for attempt in range(1, posts + 1):
-        try:
-            return client.create_integration(marker, notes=notes)
-        except AmbiguousRequestError as err:
-            ambiguous = err
+        if attempt > 1:
+            try:
+                return client.create_integration(marker, notes=notes)
+            except AmbiguousRequestError as err:
+                lost = err
         listed = False
         pause = settle
         for look in range(looks):
@@ -157,12 +170,12 @@ def create_reconciled(
             if look < looks - 1:
                 time.sleep(pause)  # the list may lag the write briefly
                 pause *= 2
-        if not listed or attempt == posts:
+        if not listed:
             break
         # The list answered, repeatedly, without it: the POST never committed, so sending it
         # once more cannot duplicate it.
     raise IntegrationError(
-        f"the POST creating integration {name!r} got no reply ({ambiguous.summary}) and"
+        f"the POST creating integration {name!r} got no reply ({lost.summary}) and"
         f" {'the integration list could not be read' if not listed else 'it was not found'} to"
         f" learn whether it was created; look for an integration named {marker!r} in Genesys"
         " Cloud Admin > Integrations, delete it or set adopt_integration_id to its id, then run"
