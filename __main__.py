@@ -7,9 +7,9 @@ credentials and region, `aws:region` the AWS side.
 
 import pulumi
 
-from components import GenesysEventBridgeSubscription
-from components.stack_config import load_subscriptions
-from components.subscription import OUTPUT_NAMES
+from genesys_eventbridge.components import GenesysEventBridgeSubscription
+from genesys_eventbridge.components.stack_config import load_subscriptions
+from genesys_eventbridge.components.subscription import OUTPUT_NAMES
 
 subscriptions = load_subscriptions(pulumi.Config())
 for entry in subscriptions:

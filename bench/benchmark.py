@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.baseline_client import BaselineOperation  # noqa: E402
-from provider import EventBridgeIntegrationProvider  # noqa: E402
+from genesys_eventbridge.emulator import GenesysEmulator  # noqa: E402
+from genesys_eventbridge.provider import EventBridgeIntegrationProvider  # noqa: E402
 from tests.engine.harness import ProviderHost  # noqa: E402
-from tests.genesys_emulator import GenesysEmulator  # noqa: E402
 
 LATENCY = 0.05
 RATE_PER_MINUTE = 300

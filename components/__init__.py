@@ -10,15 +10,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from components.args import (
+    from genesys_eventbridge.components.args import (
         CALLBACK_TARGET,
         LambdaCodeArgs,
         RetryPolicyArgs,
         RuleArgs,
         SubscriptionArgs,
     )
-    from components.limits import SubscriptionArgsError
-    from components.subscription import GenesysEventBridgeSubscription
+    from genesys_eventbridge.components.limits import SubscriptionArgsError
+    from genesys_eventbridge.components.subscription import GenesysEventBridgeSubscription
 
 __all__ = [
     "CALLBACK_TARGET",
@@ -30,13 +30,13 @@ __all__ = [
     "SubscriptionArgsError",
 ]
 _HOMES = {
-    "CALLBACK_TARGET": "components.args",
-    "GenesysEventBridgeSubscription": "components.subscription",
-    "LambdaCodeArgs": "components.args",
-    "RetryPolicyArgs": "components.args",
-    "RuleArgs": "components.args",
-    "SubscriptionArgs": "components.args",
-    "SubscriptionArgsError": "components.limits",
+    "CALLBACK_TARGET": "genesys_eventbridge.components.args",
+    "GenesysEventBridgeSubscription": "genesys_eventbridge.components.subscription",
+    "LambdaCodeArgs": "genesys_eventbridge.components.args",
+    "RetryPolicyArgs": "genesys_eventbridge.components.args",
+    "RuleArgs": "genesys_eventbridge.components.args",
+    "SubscriptionArgs": "genesys_eventbridge.components.args",
+    "SubscriptionArgsError": "genesys_eventbridge.components.limits",
 }
 
 
@@ -44,4 +44,4 @@ def __getattr__(name: str) -> Any:
     """Import a public name of the component on first access."""
     if name in _HOMES:
         return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(f"module 'components' has no attribute {name!r}")
+    raise AttributeError(f"module 'genesys_eventbridge.components' has no attribute {name!r}")

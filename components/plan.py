@@ -9,10 +9,15 @@ from typing import Any
 
 import pulumi
 
-from components import limits
-from components.args import CALLBACK_TARGET, LambdaCodeArgs, RuleArgs, SubscriptionArgs
-from components.limits import SubscriptionArgsError
-from components.patterns import build_pattern
+from genesys_eventbridge.components import limits
+from genesys_eventbridge.components.args import (
+    CALLBACK_TARGET,
+    LambdaCodeArgs,
+    RuleArgs,
+    SubscriptionArgs,
+)
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.patterns import build_pattern
 
 DEFAULT_RULE = "default"
 EVENT_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
@@ -151,8 +156,8 @@ def _check_topics(topics: object) -> tuple[str, ...]:
         )
     if not topics:
         raise SubscriptionArgsError(
-            "topics is empty: name at least one topic template (`python -m provider topics`"
-            " lists them).",
+            "topics is empty: name at least one topic template"
+            " (`python -m genesys_eventbridge topics` lists them).",
             field="topics",
         )
     seen: set[str] = set()

@@ -14,10 +14,15 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
-from components.args import LambdaCodeArgs, RetryPolicyArgs, RuleArgs, SubscriptionArgs
-from components.limits import SubscriptionArgsError
-from components.patterns import PatternError
-from components.plan import plan_subscription
+from genesys_eventbridge.components.args import (
+    LambdaCodeArgs,
+    RetryPolicyArgs,
+    RuleArgs,
+    SubscriptionArgs,
+)
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.patterns import PatternError
+from genesys_eventbridge.components.plan import plan_subscription
 
 CONFIG_KEY = "subscriptions"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,46}$")

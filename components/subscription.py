@@ -10,11 +10,14 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from components import iam
-from components.args import CALLBACK_TARGET, LambdaCodeArgs, SubscriptionArgs
-from components.patterns import pattern_json
-from components.plan import RulePlan, SubscriptionPlan, plan_subscription
-from provider.integration_resource import EventBridgeIntegration, EventBridgeIntegrationArgs
+from genesys_eventbridge.components import iam
+from genesys_eventbridge.components.args import CALLBACK_TARGET, LambdaCodeArgs, SubscriptionArgs
+from genesys_eventbridge.components.patterns import pattern_json
+from genesys_eventbridge.components.plan import RulePlan, SubscriptionPlan, plan_subscription
+from genesys_eventbridge.provider.integration_resource import (
+    EventBridgeIntegration,
+    EventBridgeIntegrationArgs,
+)
 
 TYPE_TOKEN = "genesys:eventbridge:Subscription"
 HANDLER_FILE = Path(__file__).resolve().parent / "handler" / "handler.py"

@@ -1,7 +1,7 @@
 """genesys-eventbridge's Pulumi dynamic provider for Genesys Cloud EventBridge integrations.
 
 The resource classes load on first use, so the API client (`provider.genesys`) and the command
-line (`python -m provider`) import without pulling in the Pulumi SDK.
+line (`python -m genesys_eventbridge`) import without pulling in the Pulumi SDK.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from provider.integration_provider import EventBridgeIntegrationProvider
-    from provider.integration_resource import EventBridgeIntegration, EventBridgeIntegrationArgs
+    from genesys_eventbridge.provider.integration_provider import EventBridgeIntegrationProvider
+    from genesys_eventbridge.provider.integration_resource import (
+        EventBridgeIntegration,
+        EventBridgeIntegrationArgs,
+    )
 
 __all__ = [
     "EventBridgeIntegration",
@@ -19,9 +22,9 @@ __all__ = [
     "EventBridgeIntegrationProvider",
 ]
 _HOMES = {
-    "EventBridgeIntegration": "provider.integration_resource",
-    "EventBridgeIntegrationArgs": "provider.integration_resource",
-    "EventBridgeIntegrationProvider": "provider.integration_provider",
+    "EventBridgeIntegration": "genesys_eventbridge.provider.integration_resource",
+    "EventBridgeIntegrationArgs": "genesys_eventbridge.provider.integration_resource",
+    "EventBridgeIntegrationProvider": "genesys_eventbridge.provider.integration_provider",
 }
 
 
@@ -29,4 +32,4 @@ def __getattr__(name: str) -> Any:
     """Import a public resource class on first access."""
     if name in _HOMES:
         return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(f"module 'provider' has no attribute {name!r}")
+    raise AttributeError(f"module 'genesys_eventbridge.provider' has no attribute {name!r}")

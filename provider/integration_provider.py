@@ -21,9 +21,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from provider import audit, proxy, schema
-from provider.errors import AdoptionError, CapacityError, IntegrationError, RolledBackError
-from provider.genesys import (
+from genesys_eventbridge.provider import audit, proxy, schema
+from genesys_eventbridge.provider.errors import (
+    AdoptionError,
+    CapacityError,
+    IntegrationError,
+    RolledBackError,
+)
+from genesys_eventbridge.provider.genesys import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     SETTING_KEYS,
     ConfigurationError,
@@ -34,7 +39,7 @@ from provider.genesys import (
     Settings,
     TokenRequestRejectedError,
 )
-from provider.topics import CatalogEntry, catalog_problem
+from genesys_eventbridge.provider.topics import CatalogEntry, catalog_problem
 
 # What a config PUT changes. The account, region and suffix change in place only for an adopted
 # integration (see schema.diff_inputs); otherwise they replace it.

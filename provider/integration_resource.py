@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields
 import pulumi
 from pulumi.dynamic import Resource
 
-from provider.integration_provider import EventBridgeIntegrationProvider
-from provider.schema import OUTPUTS, RESOURCE_NAME
+from genesys_eventbridge.provider.integration_provider import EventBridgeIntegrationProvider
+from genesys_eventbridge.provider.schema import OUTPUTS, RESOURCE_NAME
 
 
 @dataclass(kw_only=True)

@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from provider.errors import ActivationError, IntegrationError
-from provider.genesys import (
+from genesys_eventbridge.provider.errors import ActivationError, IntegrationError
+from genesys_eventbridge.provider.genesys import (
     AmbiguousRequestError,
     GenesysClient,
     GenesysError,

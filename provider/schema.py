@@ -13,7 +13,7 @@ from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from provider import topics as topic_rules
+from genesys_eventbridge.provider import topics as topic_rules
 
 # Input properties, in the order users meet them.
 INPUTS = (
@@ -113,7 +113,10 @@ def _check_topics(value: Any) -> str | None:
             "['v2.detail.events.conversation.{id}.customer.start']"
         )
     if not value:
-        return "topics must name at least one topic; run `python -m provider topics` to list them"
+        return (
+            "topics must name at least one topic;"
+            " run `python -m genesys_eventbridge topics` to list them"
+        )
     if len(value) > MAX_TOPICS:
         return f"topics lists {len(value)} topics, more than {MAX_TOPICS}; split the subscription"
     for topic in value:
@@ -167,7 +170,7 @@ _REQUIRED = {
     "aws_account_id": "the 12-digit AWS account that receives the events, e.g. '123456789012'",
     "aws_region": "the AWS region of the event bus, e.g. 'eu-west-1'",
     "event_source_suffix": "the last part of the partner event source name, e.g. 'cc-prod'",
-    "topics": "a list of topic templates; `python -m provider topics` lists them",
+    "topics": "a list of topic templates; `python -m genesys_eventbridge topics` lists them",
 }
 
 

@@ -65,7 +65,7 @@ def catalog_problem(topic: str, catalog: Sequence[CatalogEntry]) -> str | None:
         hint = (
             "closest catalog entries: " + ", ".join(repr(c) for c in close)
             if close
-            else "run `python -m provider topics` to list them"
+            else "run `python -m genesys_eventbridge topics` to list them"
         )
         return f"topic {topic!r} is not in this org's topic catalog ({hint})"
     if not match.eventbridge:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import hypothesis  # noqa: F401 - see below
 import pytest
 
-from provider.genesys import reset_process_state, retries
-from tests.genesys_emulator import GenesysEmulator
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import reset_process_state, retries
 
 # hypothesis' pytest plugin imports hypothesis lazily in the terminal summary; on CPython 3.11.7
 # that first import, compiled by pytest's assertion rewriter at that depth, can die with

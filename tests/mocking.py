@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
-from components.subscription import OUTPUT_NAMES
+from genesys_eventbridge.components.subscription import OUTPUT_NAMES
 
 ORG_ID = "3f6e2b1a-5c7d-4e8f-9a0b-1c2d3e4f5a6b"  # the samples' organization
 ACCOUNT_ID = "123456789012"

@@ -20,7 +20,7 @@ from typing import IO, Any
 import httpx
 import pytest
 
-from tests.genesys_emulator import GenesysEmulator, RequestRecord
+from genesys_eventbridge.emulator import GenesysEmulator, RequestRecord
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVENTBRIDGE = "amazon-eventbridge-source"
@@ -950,7 +950,7 @@ class _LineReader:
 
 @pytest.mark.parametrize("fixed_secret", [None, "cli-fixed-secret"])
 def test_cli_serves_and_stops_cleanly(fixed_secret: str | None) -> None:
-    command = [sys.executable, "-m", "tests.genesys_emulator", "--port", "0"]
+    command = [sys.executable, "-m", "genesys_eventbridge.emulator", "--port", "0"]
     if fixed_secret:
         command += ["--client-secret", fixed_secret]
     process = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The command line's commands (`python -m provider <command>`), each in its own module."""
+"""The commands of `python -m genesys_eventbridge <command>`, each in its own module."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from provider.commands import doctor, topics
+from genesys_eventbridge.provider.commands import doctor, topics
 
 
 class CommandFunction(Protocol):

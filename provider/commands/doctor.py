@@ -1,4 +1,4 @@
-"""`python -m provider doctor`: check, step by step, that the provider can work with the org.
+"""`python -m genesys_eventbridge doctor`: check, step by step, that the provider works for the org.
 
 Read-only: it lists and reads, never creates, changes or deletes anything. That is why the
 add/edit/delete permissions are named as needed but not checked.
@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
-from provider.commands.environment import (
+from genesys_eventbridge.provider.commands.environment import (
     CLIENT_ID_ENV,
     CLIENT_SECRET_ENV,
     CREDENTIALS_FIX,
@@ -20,8 +20,8 @@ from provider.commands.environment import (
     secret_is_set,
     setting_problem,
 )
-from provider.commands.parser import CommandParser, ParserExit
-from provider.genesys import (
+from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.genesys import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     SETTING_KEYS,
     ConfigurationError,
@@ -35,7 +35,7 @@ from provider.genesys import (
     TokenRequestRejectedError,
     auth,
 )
-from provider.genesys.api import (
+from genesys_eventbridge.provider.genesys.api import (
     ORGANIZATION_PATH,
     PERMISSION_ADD,
     PERMISSION_VIEW,
@@ -245,7 +245,7 @@ CHECKS: tuple[Check, ...] = (
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
     return CommandParser(
-        prog=f"python -m provider {NAME}",
+        prog=f"python -m genesys_eventbridge {NAME}",
         description=(
             f"{SUMMARY} Reads the GENESYSCLOUD_* environment variables (a stack's Pulumi config"
             " is not read). Read-only: creates, changes and deletes nothing. Exit status 0 when"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from provider.genesys import (
+from genesys_eventbridge.provider.genesys import (
     SETTING_KEYS,
     ConfigurationError,
     GenesysError,

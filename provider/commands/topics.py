@@ -1,4 +1,4 @@
-"""`python -m provider topics`: the org's topic catalog, and which topics EventBridge carries."""
+"""`python -m genesys_eventbridge topics`: the org's topic catalog, and what EventBridge carries."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from provider.commands.environment import (
+from genesys_eventbridge.provider.commands.environment import (
     CREDENTIALS_FIX,
     credentials_problem,
     resolve_settings,
     setting_problem,
 )
-from provider.commands.output import render_table, terminal_width
-from provider.commands.parser import CommandParser, ParserExit
-from provider.genesys import AvailableTopic, ConfigurationError, GenesysClient, GenesysError
+from genesys_eventbridge.provider.commands.output import render_table, terminal_width
+from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.genesys import (
+    AvailableTopic,
+    ConfigurationError,
+    GenesysClient,
+    GenesysError,
+)
 
 NAME = "topics"
 SUMMARY = "List the org's notification topics and whether EventBridge can carry them."
@@ -23,7 +28,7 @@ HEADERS = ("TOPIC", "EVENTBRIDGE", "DESCRIPTION")
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
     parser = CommandParser(
-        prog=f"python -m provider {NAME}",
+        prog=f"python -m genesys_eventbridge {NAME}",
         description=(
             f"{SUMMARY} Reads the GENESYSCLOUD_* environment variables"
             " (GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION)."

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from provider.genesys import auth, retries, transport
-from provider.genesys._version import __version__
-from provider.genesys.api import GenesysClient, check_integration_id, clear_caches
-from provider.genesys.errors import (
+from genesys_eventbridge.provider.genesys import auth, retries, transport
+from genesys_eventbridge.provider.genesys._version import __version__
+from genesys_eventbridge.provider.genesys.api import (
+    GenesysClient,
+    check_integration_id,
+    clear_caches,
+)
+from genesys_eventbridge.provider.genesys.errors import (
     AmbiguousRequestError,
     AuthenticationError,
     BadRequestError,
@@ -20,7 +24,7 @@ from provider.genesys.errors import (
     TokenRequestRejectedError,
     VersionMismatchError,
 )
-from provider.genesys.models import (
+from genesys_eventbridge.provider.genesys.models import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     AvailableTopic,
     ErrorBody,
@@ -30,9 +34,9 @@ from provider.genesys.models import (
     Organization,
     ReportedState,
 )
-from provider.genesys.regions import DEFAULT_REGION, REGION_DOMAINS
-from provider.genesys.settings import SETTING_KEYS, Settings
-from provider.genesys.transport import USER_AGENT
+from genesys_eventbridge.provider.genesys.regions import DEFAULT_REGION, REGION_DOMAINS
+from genesys_eventbridge.provider.genesys.settings import SETTING_KEYS, Settings
+from genesys_eventbridge.provider.genesys.transport import USER_AGENT
 
 
 def reset_process_state() -> None:

@@ -18,14 +18,14 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from provider.genesys import auth, retries, transport
-from provider.genesys.errors import (
+from genesys_eventbridge.provider.genesys import auth, retries, transport
+from genesys_eventbridge.provider.genesys.errors import (
     CORRELATION_HEADER,
     GenesysError,
     InvalidPathParameterError,
     error_from_response,
 )
-from provider.genesys.models import (
+from genesys_eventbridge.provider.genesys.models import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     AvailableTopic,
     Integration,
@@ -33,9 +33,9 @@ from provider.genesys.models import (
     IntegrationPage,
     Organization,
 )
-from provider.genesys.settings import Settings
+from genesys_eventbridge.provider.genesys.settings import Settings
 
-logger = logging.getLogger("provider.genesys")
+logger = logging.getLogger("genesys_eventbridge.provider.genesys")
 
 # The permission each call needs (the facts table), named in PermissionDeniedError.
 PERMISSION_ADD = "integrations:integration:add"

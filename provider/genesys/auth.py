@@ -20,8 +20,8 @@ from typing import NoReturn
 
 import httpx
 
-from provider.genesys import retries, transport
-from provider.genesys.errors import (
+from genesys_eventbridge.provider.genesys import retries, transport
+from genesys_eventbridge.provider.genesys.errors import (
     CORRELATION_HEADER,
     ConfigurationError,
     GenesysError,
@@ -29,7 +29,7 @@ from provider.genesys.errors import (
     error_from_response,
     parse_error_body,
 )
-from provider.genesys.settings import Settings
+from genesys_eventbridge.provider.genesys.settings import Settings
 
 TOKEN_PATH = "/oauth/token"
 # Renew this long before expiry: the smaller of a minute and a tenth of the token's lifetime.

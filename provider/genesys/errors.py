@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from provider.genesys.models import ErrorBody
+from genesys_eventbridge.provider.genesys.models import ErrorBody
 
 if TYPE_CHECKING:
     import httpx

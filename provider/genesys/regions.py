@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import urlsplit, urlunsplit
 
-from provider.genesys.errors import ConfigurationError
+from genesys_eventbridge.provider.genesys.errors import ConfigurationError
 
 DEFAULT_REGION = "us-east-1"
 

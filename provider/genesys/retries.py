@@ -25,7 +25,7 @@ from datetime import timezone
 import httpx
 import tenacity
 
-from provider.genesys.errors import (
+from genesys_eventbridge.provider.genesys.errors import (
     CORRELATION_HEADER,
     AmbiguousRequestError,
     GenesysError,
@@ -35,7 +35,7 @@ from provider.genesys.errors import (
     redact,
 )
 
-logger = logging.getLogger("provider.genesys")
+logger = logging.getLogger("genesys_eventbridge.provider.genesys")
 
 # Backoff of the n-th retry: uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**(n-1))) seconds.
 # Read at call time, so tests can shrink them.

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
-from provider.genesys.errors import ConfigurationError
-from provider.genesys.regions import (
+from genesys_eventbridge.provider.genesys.errors import ConfigurationError
+from genesys_eventbridge.provider.genesys.regions import (
     DEFAULT_REGION,
     api_base_url,
     check_base_url,

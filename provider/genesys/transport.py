@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from provider.genesys._version import PROJECT_NAME, __version__
-from provider.genesys.regions import is_loopback_host
+from genesys_eventbridge.provider.genesys._version import PROJECT_NAME, __version__
+from genesys_eventbridge.provider.genesys.regions import is_loopback_host
 
 USER_AGENT = (
     f"{PROJECT_NAME}/{__version__} (+pulumi dynamic provider)"

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from components.patterns import PatternError, build_pattern
-from provider.genesys import (
+from genesys_eventbridge.components.patterns import PatternError, build_pattern
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import (
     GenesysClient,
     IntegrationConfig,
     InvalidPathParameterError,
@@ -29,7 +30,6 @@ from provider.genesys import (
 )
 from tests.engine.harness import EngineError, ProviderHost
 from tests.engine.integration_host import NEWS, checked, start_host
-from tests.genesys_emulator import GenesysEmulator
 
 UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 TOPIC = "v2.users.{id}.presence"

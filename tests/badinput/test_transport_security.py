@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from provider.genesys import ConfigurationError, Settings, transport
+from genesys_eventbridge.provider.genesys import ConfigurationError, Settings, transport
 
 PROVIDER = Path(__file__).resolve().parents[2] / "provider"
 # Ways Python code turns certificate or host name verification off.

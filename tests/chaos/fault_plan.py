@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tests.genesys_emulator import GenesysEmulator
+from genesys_eventbridge.emulator import GenesysEmulator
 
 # Relative weights of the fault kinds (one is drawn per injection).
 WEIGHTS: dict[str, float] = {

@@ -26,13 +26,13 @@ from typing import Any
 
 import pytest
 
-from provider import EventBridgeIntegrationProvider
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.emulator.catalog import eventbridge_topic_ids
+from genesys_eventbridge.provider import EventBridgeIntegrationProvider
 from tests.chaos.engine_model import Resource, StateModel, message_problems, sentence_of
 from tests.chaos.fault_plan import FaultInjector
 from tests.engine.harness import ProviderHost
 from tests.engine.integration_host import SECRET_KEY
-from tests.genesys_emulator import GenesysEmulator
-from tests.genesys_emulator.catalog import eventbridge_topic_ids
 
 SEED = int(os.environ.get("CHAOS_SEED", "20240611"))
 TARGET_OPS = 240

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from genesys_eventbridge.emulator import GenesysEmulator
 from tests.chaos.engine_model import MAX_MESSAGE, message_problems, sentence_of
 from tests.engine.harness import EngineError, ProviderHost
 from tests.engine.integration_host import NEWS, checked, start_host
-from tests.genesys_emulator import GenesysEmulator
 
 POSTS = "/api/v2/integrations"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from provider.genesys import GenesysClient, Settings
-from tests.genesys_emulator import GenesysEmulator
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import GenesysClient, Settings
 
 
 def settings_for(emu: GenesysEmulator, **overrides: Any) -> Settings:

@@ -9,7 +9,8 @@ import uuid
 import dill
 import pytest
 
-from provider.genesys import (
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     USER_AGENT,
     AvailableTopic,
@@ -25,10 +26,9 @@ from provider.genesys import (
     VersionMismatchError,
     auth,
 )
-from provider.genesys.errors import classify
-from provider.genesys.models import ErrorBody
+from genesys_eventbridge.provider.genesys.errors import classify
+from genesys_eventbridge.provider.genesys.models import ErrorBody
 from tests.client.conftest import Reply, ScriptedServer, settings_for
-from tests.genesys_emulator import GenesysEmulator
 
 PROPERTIES = {
     "awsAccountId": "123456789012",

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from provider.genesys import (
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import (
     AuthenticationError,
     ConfigurationError,
     GenesysClient,
@@ -17,7 +18,6 @@ from provider.genesys import (
     auth,
 )
 from tests.client.conftest import ScriptedServer, settings_for
-from tests.genesys_emulator import GenesysEmulator
 
 
 def run_threads(count: int, work: object) -> list[object]:

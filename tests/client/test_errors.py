@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from provider.genesys import (
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import (
     AmbiguousRequestError,
     AuthenticationError,
     BadRequestError,
@@ -24,9 +25,8 @@ from provider.genesys import (
     VersionMismatchError,
     auth,
 )
-from provider.genesys.errors import redact
+from genesys_eventbridge.provider.genesys.errors import redact
 from tests.client.conftest import settings_for
-from tests.genesys_emulator import GenesysEmulator
 
 # A second sentence would start after ". " with a capital letter.
 _SECOND_SENTENCE = re.compile(r"[a-z0-9)\]]\.\s+[A-Z]")

@@ -11,7 +11,8 @@ from email.utils import formatdate
 
 import pytest
 
-from provider.genesys import (
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider.genesys import (
     AmbiguousRequestError,
     BadRequestError,
     GenesysClient,
@@ -19,9 +20,8 @@ from provider.genesys import (
     RateLimitExhaustedError,
     ServiceUnavailableError,
 )
-from provider.genesys.retries import parse_retry_after
+from genesys_eventbridge.provider.genesys.retries import parse_retry_after
 from tests.client.conftest import Reply, ScriptedServer, settings_for
-from tests.genesys_emulator import GenesysEmulator
 
 
 def test_retry_after_storm_holds_every_thread_until_the_time_given(

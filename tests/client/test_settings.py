@@ -11,7 +11,7 @@ from typing import Any
 import dill
 import pytest
 
-from provider.genesys import (
+from genesys_eventbridge.provider.genesys import (
     REGION_DOMAINS,
     USER_AGENT,
     ConfigurationError,
@@ -19,7 +19,7 @@ from provider.genesys import (
     Settings,
     __version__,
 )
-from provider.genesys.regions import derive_login_base_url
+from genesys_eventbridge.provider.genesys.regions import derive_login_base_url
 
 SECRET = "s3cr3t-value-that-must-never-show"
 

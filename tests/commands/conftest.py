@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from provider.__main__ import main
-from tests.genesys_emulator import GenesysEmulator
+from genesys_eventbridge.__main__ import main
+from genesys_eventbridge.emulator import GenesysEmulator
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ class Result:
 
 
 def run_cli(*argv: str, environ: Mapping[str, str]) -> Result:
-    """Run `python -m provider <argv>` in-process."""
+    """Run `python -m genesys_eventbridge <argv>` in-process."""
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), stdout=out, stderr=err, environ=environ)
     return Result(code, out.getvalue(), err.getvalue())

@@ -1,4 +1,4 @@
-"""`python -m provider`: the command list, usage errors, and real subprocess runs."""
+"""`python -m genesys_eventbridge`: the command list, usage errors, and real subprocess runs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from genesys_eventbridge.emulator import GenesysEmulator, catalog
 from tests.commands.conftest import run_cli
-from tests.genesys_emulator import GenesysEmulator, catalog
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ def _subprocess(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     # The child sees only the emulator's settings, never a GENESYSCLOUD_* of the test process.
     base = {k: v for k, v in os.environ.items() if not k.startswith("GENESYSCLOUD_")}
     return subprocess.run(
-        [sys.executable, "-m", "provider", *argv],
+        [sys.executable, "-m", "genesys_eventbridge", *argv],
         cwd=REPO,
         env={**base, **env},
         capture_output=True,
@@ -39,7 +39,7 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = run_cli("frobnicate", environ={})
     assert result.code == 2
     assert result.out == ""
-    assert result.err.startswith("usage: python -m provider")
+    assert result.err.startswith("usage: python -m genesys_eventbridge")
     assert "invalid choice: 'frobnicate'" in result.err
     assert "'topics'" in result.err and "'doctor'" in result.err
 
@@ -47,7 +47,7 @@ def test_unknown_command_is_a_usage_error() -> None:
 def test_no_command_is_a_usage_error() -> None:
     result = run_cli(environ={})
     assert result.code == 2
-    assert "usage: python -m provider" in result.err
+    assert "usage: python -m genesys_eventbridge" in result.err
 
 
 def test_command_help_and_bad_option() -> None:
@@ -99,7 +99,7 @@ def test_subprocess_topics_without_credentials_exits_2() -> None:
 
 
 def test_a_closed_pipe_ends_the_command_quietly(env: dict[str, str]) -> None:
-    command = [sys.executable, "-m", "provider", "topics"]
+    command = [sys.executable, "-m", "genesys_eventbridge", "topics"]
     with subprocess.Popen(
         command, cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as proc:

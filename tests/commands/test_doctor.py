@@ -1,9 +1,9 @@
-"""`python -m provider doctor` against the emulator: all well, and each kind of failure."""
+"""`python -m genesys_eventbridge doctor` against the emulator: all well, and each failure."""
 
 from __future__ import annotations
 
+from genesys_eventbridge.emulator import GenesysEmulator, catalog
 from tests.commands.conftest import Result, run_cli, unreachable_environ
-from tests.genesys_emulator import GenesysEmulator, catalog
 
 NOT_CHECKED = "needed, not checked: integrations:integration:add, :edit, :delete"
 CHECK_NAMES = [

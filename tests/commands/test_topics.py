@@ -1,11 +1,11 @@
-"""`python -m provider topics` against the emulator's catalog, over HTTP."""
+"""`python -m genesys_eventbridge topics` against the emulator's catalog, over HTTP."""
 
 from __future__ import annotations
 
 import json
 
+from genesys_eventbridge.emulator import GenesysEmulator, catalog
 from tests.commands.conftest import Result, run_cli, unreachable_environ
-from tests.genesys_emulator import GenesysEmulator, catalog
 
 WEBSOCKET_ONLY = "v2.users.{id}.conversations"
 EVENTBRIDGE_ONLY = "v2.audits.entitytype.{id}.entityid.{id}"

@@ -191,6 +191,6 @@ def test_register_subscription_is_logged_with_its_lifecycle_action(
 
 
 def test_the_package_import_is_the_same_handler() -> None:
-    from components.handler import handler as packaged
+    from genesys_eventbridge.components.handler import handler as packaged
 
     assert Path(packaged.__file__ or "").resolve() == HANDLER_FILE

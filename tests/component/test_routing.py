@@ -20,7 +20,11 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from components import GenesysEventBridgeSubscription, RuleArgs, SubscriptionArgs
+from genesys_eventbridge.components import (
+    GenesysEventBridgeSubscription,
+    RuleArgs,
+    SubscriptionArgs,
+)
 from tests.mocking import ACCOUNT_ID, ORG_ID, REGION, Deployment, run_program
 
 SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/cx-events"  # the samples' source

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import (
+from genesys_eventbridge.components import (
     CALLBACK_TARGET,
     GenesysEventBridgeSubscription,
     LambdaCodeArgs,
@@ -19,7 +19,7 @@ from components import (
     SubscriptionArgs,
     SubscriptionArgsError,
 )
-from components.patterns import PatternError, build_pattern, pattern_json
+from genesys_eventbridge.components.patterns import PatternError, build_pattern, pattern_json
 from tests.mocking import (
     ACCOUNT_ID,
     CALLER_IDENTITY,
@@ -714,8 +714,8 @@ def test_a_refused_subscription_declares_nothing() -> None:
 
 
 def test_names_too_long_for_aws_fail_at_preview_naming_the_field() -> None:
-    from components import SubscriptionArgsError
-    from components.plan import plan_subscription
+    from genesys_eventbridge.components import SubscriptionArgsError
+    from genesys_eventbridge.components.plan import plan_subscription
 
     topics = ["v2.users.{id}.presence"]
     plan_subscription("n" * 47, SubscriptionArgs(topics=topics))

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 import pytest
 from pulumi.dynamic import ResourceProvider
 
+from genesys_eventbridge.emulator import GenesysEmulator
 from tests.engine.harness import ProviderHost
 from tests.engine.integration_host import start_host
-from tests.genesys_emulator import GenesysEmulator
 
 
 class ProviderHostFactory(Protocol):

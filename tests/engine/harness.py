@@ -224,6 +224,7 @@ class ProviderHost:
         config: Mapping[str, Any] | None = None,
         env: Mapping[str, str] | None = None,
         cwd: str | Path = REPO_ROOT,
+        python: str | Path = sys.executable,
         secret_config_keys: Iterable[str] = (),
         deadline: float = DEFAULT_DEADLINE,
         startup_timeout: float = STARTUP_TIMEOUT,
@@ -233,6 +234,7 @@ class ProviderHost:
 
         config: stack config as full keys ("genesyscloud:region") -> value, sent in Configure.
         env: added to os.environ for the host. cwd: where the host runs (its sys.path[0]).
+        python: the interpreter that runs the host (another virtualenv's, e.g. a wheel's).
         secret_config_keys: config keys sent as secrets, as `pulumi config set --secret` would.
         deadline: seconds allowed for each gRPC call. resource_name: names the default URN.
         """
@@ -244,6 +246,7 @@ class ProviderHost:
         self.config: dict[str, Any] = dict(config or {})
         self.env: dict[str, str] = dict(env or {})
         self.cwd = Path(cwd)
+        self.python = str(python)
         self.secret_config_keys = frozenset(secret_config_keys)
         missing = self.secret_config_keys - self.config.keys()
         if missing:
@@ -290,7 +293,7 @@ class ProviderHost:
             # Append mode: the child's writes never race with our reads over a shared offset.
             with open(path, "ab") as stderr_file:
                 self._proc = subprocess.Popen(
-                    [sys.executable, "-u", "-m", "pulumi.dynamic"],
+                    [self.python, "-u", "-m", "pulumi.dynamic"],
                     cwd=self.cwd,
                     env={**os.environ, **self.env},
                     stdin=subprocess.DEVNULL,

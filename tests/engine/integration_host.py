@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from provider import EventBridgeIntegrationProvider
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider import EventBridgeIntegrationProvider
 from tests.engine.harness import ProviderHost
-from tests.genesys_emulator import GenesysEmulator
 
 TOPICS = [
     "v2.detail.events.conversation.{id}.customer.start",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from genesys_eventbridge.emulator import GenesysEmulator
 from tests.engine.harness import EngineError, ProviderHost
 from tests.engine.integration_host import NEWS, TOPICS, checked, start_host
-from tests.genesys_emulator import GenesysEmulator
 
 
 def test_429_storm_with_retry_after_is_waited_out(

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from provider import EventBridgeIntegrationProvider
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.provider import EventBridgeIntegrationProvider
 from tests.engine.harness import UNKNOWN, EngineError, ProviderHost
 from tests.engine.integration_host import NEWS, SECRET_KEY, TOPICS, checked, start_host
-from tests.genesys_emulator import GenesysEmulator
 
 
 def config_of(emulator: GenesysEmulator, integration_id: str) -> dict[str, Any]:

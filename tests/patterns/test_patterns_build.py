@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.patterns import (
+from genesys_eventbridge.components.patterns import (
     MAX_PATTERN_LENGTH,
     PatternError,
     build_pattern,

@@ -40,8 +40,13 @@ from hypothesis import strategies as st
 from moto import mock_aws
 from moto.events.models import EventPattern
 
-from components.patterns import PatternError, build_pattern, matches, validate_pattern
-from components.patterns.wildcard import wildcard_syntax_error
+from genesys_eventbridge.components.patterns import (
+    PatternError,
+    build_pattern,
+    matches,
+    validate_pattern,
+)
+from genesys_eventbridge.components.patterns.wildcard import wildcard_syntax_error
 
 from .conftest import ALL_TOPICS, SOURCE
 

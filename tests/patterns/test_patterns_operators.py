@@ -13,7 +13,12 @@ from typing import Any
 
 import pytest
 
-from components.patterns import KNOWN_OPERATORS, PatternError, matches, validate_pattern
+from genesys_eventbridge.components.patterns import (
+    KNOWN_OPERATORS,
+    PatternError,
+    matches,
+    validate_pattern,
+)
 
 # The sample event of the docs and of Ruler's README.
 EC2_EVENT: dict[str, Any] = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.patterns import build_pattern, matches
+from genesys_eventbridge.components.patterns import build_pattern, matches
 
 from .conftest import ACD_END, ACD_START, ALL_TOPICS, AUDIT, CUSTOMER_END, CUSTOMER_START, SOURCE
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from components.stack_config import StackConfigError, parse_subscriptions
+from genesys_eventbridge.components.stack_config import StackConfigError, parse_subscriptions
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 

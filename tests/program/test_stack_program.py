@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.stack_config import StackConfigError
+from genesys_eventbridge.components.stack_config import StackConfigError
 from tests.mocking import COMPONENT_TYPE, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ def run(config: dict[str, Any]) -> Any:
 def test_example_stack_declares_two_subscriptions_and_exports_them() -> None:
     result = run(EXAMPLE)
     components = result.of_type(COMPONENT_TYPE)
-    assert [c.name for c in components] == ["conversation-ends", "contact-centre"]
+    assert sorted(c.name for c in components) == ["contact-centre", "conversation-ends"]
     rules = result.of_type("aws:cloudwatch/eventRule:EventRule")
     names = sorted(r.name for r in rules)
     assert names == [

@@ -9,7 +9,7 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from provider import schema
+from genesys_eventbridge.provider import schema
 
 GOOD: dict[str, Any] = {
     "resource_name": "sub",
@@ -46,7 +46,7 @@ def test_good_inputs_pass_with_defaults() -> None:
         ("aws_account_id", "12345678901a", "exactly 12 digits"),
         ("aws_account_id", 123456789012, "quote it"),
         ("aws_account_id", _DROP, "aws_account_id is required: set it to the 12-digit"),
-        ("topics", _DROP, "python -m provider topics"),
+        ("topics", _DROP, "python -m genesys_eventbridge topics"),
         ("aws_region", "us_east_1", "did you mean 'us-east-1'"),
         ("aws_region", "US-EAST-1", "did you mean 'us-east-1'"),
         ("aws_region", "useast1", "hyphenated form"),

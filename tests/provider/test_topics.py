@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from provider.topics import CatalogEntry, catalog_problem
+from genesys_eventbridge.provider.topics import CatalogEntry, catalog_problem
 
 CATALOG = [
     CatalogEntry("v2.detail.events.conversation.{id}.customer.start", True),
@@ -28,7 +28,7 @@ def test_unknown_topic_names_closest_entries() -> None:
 
 def test_unknown_topic_without_neighbours_points_at_the_topics_command() -> None:
     problem = catalog_problem("v2.zzz", CATALOG)
-    assert problem is not None and "python -m provider topics" in problem
+    assert problem is not None and "python -m genesys_eventbridge topics" in problem
 
 
 def test_topic_not_available_to_eventbridge_says_so() -> None:

@@ -1,4 +1,4 @@
-"""The command line: `python -m provider <command> [options]` (see `python -m provider --help`)."""
+"""The command line: `python -m genesys_eventbridge <command> [options]` (`--help` lists them)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from provider.commands import COMMANDS
-from provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.commands import COMMANDS
+from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
 
-PROG = "python -m provider"
+PROG = "python -m genesys_eventbridge"
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:

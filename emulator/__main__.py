@@ -1,4 +1,4 @@
-"""Run the emulator in the foreground: python -m tests.genesys_emulator --port 8787."""
+"""Run the emulator in the foreground: python -m genesys_eventbridge.emulator --port 8787."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .emulator import GenesysEmulator
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.genesys_emulator",
+        prog="python -m genesys_eventbridge.emulator",
         description="Emulate a Genesys Cloud org (OAuth + integrations API) on 127.0.0.1.",
     )
     parser.add_argument("--port", type=int, default=8787, help="port to bind (0: any free one)")
