@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -33,6 +34,9 @@ VIEW = "integrations:integration:view"
 ADD = "integrations:integration:add"
 EDIT = "integrations:integration:edit"
 DELETE = "integrations:integration:delete"
+TOKEN_PATH = "/oauth/token"
+# The JSON names of the SDK's CreateIntegrationRequest: all a POST /api/v2/integrations may hold.
+CREATE_INTEGRATION_FIELDS = ("id", "name", "integrationType", "selfUri")
 
 
 @dataclass
@@ -80,6 +84,14 @@ def redacted(query: dict[str, str]) -> dict[str, str]:
     }
 
 
+def _json_or_none(raw: bytes) -> Any:
+    """A request body as JSON, or None when it is empty or not JSON."""
+    try:
+        return json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
 def flatten_query(query_string: str) -> dict[str, str]:
     """Parsed query; a repeated key's values are joined with commas (the platform's list form)."""
     parsed = parse_qs(query_string, keep_blank_values=True)
@@ -109,7 +121,7 @@ class GenesysApi:
         self.latency = latency
         # (path pattern, {method: (handler, permission or None, needs a bearer token)})
         self._routes: list[tuple[re.Pattern[str], dict[str, tuple[_Handler, str | None, bool]]]] = [
-            (re.compile(r"/oauth/token"), {"POST": (self._token, None, False)}),
+            (re.compile(re.escape(TOKEN_PATH)), {"POST": (self._token, None, False)}),
             (re.compile(r"/api/v2/organizations/me"), {"GET": (self._org, None, True)}),
             (
                 re.compile(r"/api/v2/notifications/availabletopics"),
@@ -172,6 +184,7 @@ class GenesysApi:
             # The change is committed; the client just never hears about it.
             reply = Reply(drop=True)
         reply.headers["inin-correlation-id"] = correlation_id
+        credential = request.path == TOKEN_PATH
         self.request_log.add(
             RequestRecord(
                 method=request.method,
@@ -182,6 +195,8 @@ class GenesysApi:
                 ts=arrived,
                 correlation_id=correlation_id,
                 fault=call.fault,
+                body=None if credential else _json_or_none(request.body),
+                reply=None if credential or reply.drop else copy.deepcopy(reply.body),
             )
         )
         return reply
@@ -284,6 +299,15 @@ class GenesysApi:
 
     def _create(self, call: _Call) -> dict[str, Any]:
         body = self._json_object(call)
+        # Stricter than the platform may be, on purpose: a body the SDK could not send fails here.
+        for key in body:
+            if key not in CREATE_INTEGRATION_FIELDS:
+                raise field_error(
+                    key,
+                    f"{key} is not a field of CreateIntegrationRequest"
+                    f" ({', '.join(CREATE_INTEGRATION_FIELDS)}); notes and properties belong to"
+                    " the configuration: PUT /api/v2/integrations/{id}/config/current.",
+                )
         kind = body.get("integrationType")
         type_id = kind.get("id") if isinstance(kind, dict) else None
         if not isinstance(type_id, str) or not type_id:
@@ -293,10 +317,7 @@ class GenesysApi:
         name = body.get("name", KNOWN_TYPES[type_id])
         if not isinstance(name, str) or not name.strip():
             raise field_error("name", "name must be a non-empty string.")
-        notes = body.get("notes")
-        if notes is not None and not isinstance(notes, str):
-            raise field_error("notes", "notes must be a string.")
-        return self.store.create(name, type_id, notes)
+        return self.store.create(name, type_id)
 
     def _get(self, call: _Call) -> dict[str, Any]:
         return self._with_integration(call, self.store.get)

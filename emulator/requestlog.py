@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class RequestRecord:
     ts: float  # time.time() when the request arrived
     correlation_id: str | None = None
     fault: str | None = None  # the injected fault that shaped this reply, if any
+    # The JSON request body and the JSON reply body (None when absent or not JSON); never kept
+    # for the token endpoint, whose reply is a credential.
+    body: Any = field(default=None, hash=False, compare=False)
+    reply: Any = field(default=None, hash=False, compare=False)
 
 
 class RequestLog:

@@ -177,14 +177,14 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                         " delete unused integrations or raise the cap (a replacement needs one"
                         " free slot while the old integration still exists)"
                     )
-                marker, posted = proxy.post_provisional(client, name, inputs.get("notes"))
+                marker, posted = proxy.post_provisional(client, name)
             # Reconciling a lost reply can take seconds of lookups: not under the lock, which
             # would hold every other create of this host. The count after the POST (below)
             # still catches a create that slipped past the cap meanwhile.
             integration = (
                 posted
                 if isinstance(posted, Integration)
-                else proxy.reconcile_lost_post(client, name, marker, inputs.get("notes"), posted)
+                else proxy.reconcile_lost_post(client, name, marker, posted)
             )
             record.integration_id = integration.id
             try:

@@ -124,13 +124,13 @@ def provisional_name(name: str) -> str:
 
 
 def post_provisional(
-    client: GenesysClient, name: str, notes: str | None
+    client: GenesysClient, name: str
 ) -> tuple[str, Integration | AmbiguousRequestError]:
     """POST a new integration under a provisional name; return the name and the integration, or
     the AmbiguousRequestError when the reply was lost (see reconcile_lost_post)."""
     marker = provisional_name(name)
     try:
-        return marker, client.create_integration(marker, notes=notes)
+        return marker, client.create_integration(marker)
     except AmbiguousRequestError as err:
         return marker, err
 
@@ -139,7 +139,6 @@ def reconcile_lost_post(
     client: GenesysClient,
     name: str,
     marker: str,
-    notes: str | None,
     lost: AmbiguousRequestError,
     *,
     settle: float = 0.25,
@@ -154,7 +153,7 @@ def reconcile_lost_post(
     for attempt in range(1, posts + 1):
         if attempt > 1:
             try:
-                return client.create_integration(marker, notes=notes)
+                return client.create_integration(marker)
             except AmbiguousRequestError as err:
                 lost = err
         listed = False

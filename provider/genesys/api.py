@@ -131,16 +131,14 @@ class GenesysClient:
         return cached if cached is not None else self.organization().id
 
     def create_integration(
-        self,
-        name: str,
-        *,
-        notes: str | None = None,
-        integration_type: str = EVENTBRIDGE_INTEGRATION_TYPE,
+        self, name: str, *, integration_type: str = EVENTBRIDGE_INTEGRATION_TYPE
     ) -> Integration:
-        """POST a new integration (config version 1, DISABLED); never repeated without a reply."""
+        """POST a new integration (config version 1, DISABLED); never repeated without a reply.
+
+        The body is the SDK's CreateIntegrationRequest: name and type only. Notes belong to the
+        configuration (put_integration_config).
+        """
         body: dict[str, Any] = {"integrationType": {"id": integration_type}, "name": name}
-        if notes is not None:
-            body["notes"] = notes
         response = self._request("POST", INTEGRATIONS_PATH, json=body, permission=PERMISSION_ADD)
         return self._parse(Integration, response, "POST", INTEGRATIONS_PATH)
 

@@ -1,0 +1,95 @@
+"""Requests exactly as the official SDK sends them: every body we send and every reply the
+emulator gives has only keys of the SDK's model for that operation (PureCloudPlatformClientV2,
+read from the installed package), and every query parameter is one the SDK knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from genesys_eventbridge.emulator import GenesysEmulator
+from tests.contract import sdk
+from tests.engine.integration_host import NEWS, TOPICS, checked, start_host
+
+# Every operation the provider and the commands use (the token request excepted: it is OAuth,
+# not a Platform API model).
+OPERATIONS_WE_USE = {
+    ("GET", "/api/v2/organizations/me"),
+    ("GET", "/api/v2/notifications/availabletopics"),
+    ("GET", "/api/v2/integrations"),
+    ("POST", "/api/v2/integrations"),
+    ("GET", "/api/v2/integrations/{integrationId}"),
+    ("PATCH", "/api/v2/integrations/{integrationId}"),
+    ("DELETE", "/api/v2/integrations/{integrationId}"),
+    ("GET", "/api/v2/integrations/{integrationId}/config/current"),
+    ("PUT", "/api/v2/integrations/{integrationId}/config/current"),
+}
+
+
+def test_the_sdk_knows_the_operations_we_use() -> None:
+    known = {(op.method, op.path) for op in sdk.operations()}
+    assert OPERATIONS_WE_USE <= known
+    create = sdk.operation_for("POST", "/api/v2/integrations")
+    assert create.body == "CreateIntegrationRequest"
+    assert "notes" not in sdk.model_fields("CreateIntegrationRequest")
+
+
+def test_a_foreign_key_is_found_at_any_depth() -> None:
+    # The checker itself: a key the model lacks is reported, nested ones included.
+    found = list(
+        sdk.foreign_keys(
+            "Integration",
+            {"name": "n", "reportedState": {"code": "ACTIVE", "colour": "green"}, "extra": 1},
+        )
+    )
+    assert found == [
+        "reportedState.colour (not in IntegrationStatusInfo)",
+        "extra (not in Integration)",
+    ]
+
+
+def test_every_request_and_reply_has_only_sdk_model_keys(
+    emulator: GenesysEmulator, tmp_path: Path
+) -> None:
+    host = start_host(emulator, tmp_path / "audit.jsonl")
+    try:
+        inputs = checked(host, {**NEWS, "notes": "owned by CX"})
+        emulator.inject_version_conflict(1)  # a 409 error body, and the re-read after it
+        integration_id, outs = host.create(inputs)
+        changed = {**NEWS, "topics": [*TOPICS, "v2.users.{id}.presence"], "notes": "n2"}
+        outs = host.update(integration_id, outs, checked(host, changed, inputs))
+        disabled = checked(host, {**changed, "enabled": False}, inputs)
+        outs = host.update(integration_id, outs, disabled)
+        host.read(integration_id, outs)
+        host.delete(integration_id, outs)  # polls until a 404 error body
+    finally:
+        host.stop()
+
+    problems: list[str] = []
+    covered: set[tuple[str, str]] = set()
+    statuses: set[int] = set()
+    for record in emulator.requests:
+        if record.path == "/oauth/token":
+            continue
+        op = sdk.operation_for(record.method, record.path)
+        covered.add((op.method, op.path))
+        where = f"{record.method} {record.path}"
+        problems += [f"{where}: query {key}" for key in record.query if key not in op.query]
+        if record.body is not None:
+            if op.body is None:
+                problems.append(f"{where}: a body, where the SDK sends none")
+            else:
+                problems += [f"{where}: body {k}" for k in sdk.foreign_keys(op.body, record.body)]
+        if record.reply is not None and record.status is not None:
+            statuses.add(record.status)
+            model = sdk.ERROR_MODEL if record.status >= 400 else op.reply
+            assert model is not None, where
+            problems += [f"{where}: reply {k}" for k in sdk.foreign_keys(model, record.reply)]
+    assert problems == []
+    assert covered == OPERATIONS_WE_USE
+    assert {404, 409} <= statuses  # error bodies were checked too
+
+    # Notes go in the config PUT, never in the POST.
+    [post] = [r for r in emulator.requests if r.method == "POST" and r.path.endswith("ions")]
+    assert set(post.body) == {"integrationType", "name"}
+    puts = [r.body for r in emulator.requests if r.method == "PUT" and r.status == 200]
+    assert puts[0]["notes"] == "owned by CX" and puts[-1]["notes"] == "n2"
