@@ -12,14 +12,21 @@ Semantics, from AWS's docs and Event Ruler (the library EventBridge uses):
 - prefix/suffix/equals-ignore-case/wildcard/cidr match strings only; numeric matches numbers in
   EventBridge's range [-5e9, 5e9] only (a millisecond epoch never matches a numeric range);
 - anything-but matches any present value (of any type) that is not excluded, never a missing one.
-Known approximations: EventBridge compares numbers to 6 decimal places; case-insensitive matching
-here uses Python's str.lower, which may differ from Java's on rare Unicode characters.
+- equals-ignore-case (alone, under prefix/suffix, or under anything-but) follows Event Ruler's
+  EqualsIgnoreCaseParser: the event value is not case-mapped; each UTF-16 unit of the pattern
+  matches either its own lower-case or its own upper-case form (Java's String.toLowerCase and
+  toUpperCase in Locale.ROOT). So a mapping that is not one-to-one matches only those two forms:
+  "ß" matches "ß" and "SS" (not "ss"), "ﬁ" matches "ﬁ" and "FI" (not "fi"), "İ" matches "İ" and
+  "i̇" (i + combining dot, not "i"), while "SS" never matches "ß". A character beyond the BMP is
+  two UTF-16 surrogates, each of which Java encodes as "?", so it matches the text "??".
+Known approximation: EventBridge compares numbers to 6 decimal places.
 """
 
 from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -121,11 +128,36 @@ def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     return ipaddress.ip_network(text)
 
 
+def _case_forms(char: str) -> list[str]:
+    """The texts one pattern character matches under equals-ignore-case (Event Ruler's rule)."""
+    if ord(char) > 0xFFFF:
+        # Two UTF-16 surrogates, each encoded by Java's String.getBytes(UTF_8) as "?".
+        return ["??"]
+    # Python's full case mappings are Java's Locale.ROOT ones (SpecialCasing, unconditional).
+    return list(dict.fromkeys((char.lower(), char.upper())))
+
+
+@functools.lru_cache(maxsize=1024)
+def ignore_case_regex(text: str) -> re.Pattern[str]:
+    """A regex for the texts an equals-ignore-case `text` matches (use fullmatch, match, search)."""
+    parts = []
+    for char in text:
+        forms = _case_forms(char)
+        escaped = [re.escape(form) for form in forms]
+        parts.append(escaped[0] if len(escaped) == 1 else f"(?:{'|'.join(escaped)})")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ignore_case_suffix_regex(text: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{ignore_case_regex(text).pattern})\\Z", re.DOTALL)
+
+
 def _prefix(arg: Any, value: Any) -> bool:
     if not isinstance(value, str):
         return False
     if isinstance(arg, Mapping):
-        return value.lower().startswith(arg["equals-ignore-case"].lower())
+        return ignore_case_regex(arg["equals-ignore-case"]).match(value) is not None
     return value.startswith(arg)
 
 
@@ -133,7 +165,7 @@ def _suffix(arg: Any, value: Any) -> bool:
     if not isinstance(value, str):
         return False
     if isinstance(arg, Mapping):
-        return value.lower().endswith(arg["equals-ignore-case"].lower())
+        return _ignore_case_suffix_regex(arg["equals-ignore-case"]).search(value) is not None
     return value.endswith(arg)
 
 
@@ -141,7 +173,7 @@ def _equals_ignore_case(arg: Any, value: Any) -> bool:
     if not isinstance(value, str):
         return False
     candidates = arg if isinstance(arg, list | tuple) else [arg]
-    return any(value.lower() == candidate.lower() for candidate in candidates)
+    return any(ignore_case_regex(c).fullmatch(value) is not None for c in candidates)
 
 
 def _wildcard(arg: Any, value: Any) -> bool:
