@@ -214,7 +214,7 @@ class GenesysEmulator:
         self,
         status: int = 503,
         count: int = 1,
-        retry_after: int | None = None,
+        retry_after: int | str | None = None,
         method: str | None = None,
         path_contains: str | None = None,
         after: int = 0,

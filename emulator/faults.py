@@ -31,7 +31,7 @@ class Fault:
     method: str | None = None
     path_contains: str | None = None
     status: int = 503
-    retry_after: int | None = None
+    retry_after: int | str | None = None
     seconds: float = 0.0
     after: int = 0  # matching requests to let through untouched before this fault applies
 

@@ -1,8 +1,11 @@
 """Retries (tenacity) within a time budget, and the process-wide "not before" gate of rate limits.
 
-- 429: wait for Retry-After (seconds or an HTTP date). The wait is shared: every other call with the
-  same gate key (base URL + token) holds back until then instead of hammering the API.
-- 502/503/504 and network errors: exponential backoff with full jitter.
+- 429: wait for Retry-After (seconds or an HTTP date), but never less than the backoff step: a
+  `Retry-After: 0` or a date in the past must not turn the retry budget into a hot loop. The wait is
+  shared: every other call with the same gate key (base URL + token) holds back until then instead
+  of hammering the API.
+- 502/503/504 and network errors: exponential backoff, jittered between the step and twice it.
+- At most MAX_ATTEMPTS attempts per call, whatever the budget.
 - A request that may have reached the server (read error, read timeout, dropped connection, or a
   502/504 from a gateway) is repeated only when its method is idempotent: an ambiguous POST raises
   AmbiguousRequestError.
@@ -37,10 +40,13 @@ from genesys_eventbridge.provider.genesys.errors import (
 
 logger = logging.getLogger("genesys_eventbridge.provider.genesys")
 
-# Backoff of the n-th retry: uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**(n-1))) seconds.
-# Read at call time, so tests can shrink them.
+# The n-th retry waits uniform(step, 2 * step), step = min(BACKOFF_CAP, BACKOFF_BASE * 2**(n-1))/2:
+# jittered so concurrent callers spread out, and never less than the step (a floor also under a
+# server's Retry-After). Read at call time, so tests can shrink them.
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
+# Attempts per call, whatever the budget: even with the floor, no call retries without end.
+MAX_ATTEMPTS = 16
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Answered by a gateway that may have passed the request on: not repeated for a POST.
@@ -122,10 +128,16 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def backoff_step(attempt: int) -> float:
+    """The least any retry waits after attempt number `attempt` (1-based): the backoff step."""
+    exponent = min(max(0, attempt - 1), 64)  # 2.0**1024 would overflow a float
+    return max(0.0, min(BACKOFF_CAP, BACKOFF_BASE * 2**exponent)) / 2
+
+
 def backoff(attempt: int) -> float:
-    """Full-jitter exponential backoff before retry number `attempt` (1-based)."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempt - 1))
-    return random.uniform(0.0, max(0.0, ceiling))
+    """Jittered exponential backoff before retry number `attempt` (1-based), at least its step."""
+    step = backoff_step(attempt)
+    return random.uniform(step, 2 * step)
 
 
 @dataclass
@@ -156,6 +168,10 @@ class _Call:
         `told` says the delay is the server's Retry-After, worth quoting when it is what stops us.
         """
         remaining = self.deadline - time.monotonic()
+        if self.attempts >= MAX_ATTEMPTS:
+            self.next_delay = None
+            self.why_stop = f"gave up after {self.attempts} attempts, the most one call makes"
+            return
         if delay <= remaining:
             self.next_delay = delay
             return
@@ -247,10 +263,15 @@ def send_with_retries(
             )
         if status in RETRY_STATUSES:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            delay = retry_after if retry_after is not None else backoff(call.attempts)
+            delay = (
+                max(retry_after, backoff_step(call.attempts))
+                if retry_after is not None
+                else backoff(call.attempts)
+            )
             if status == 429:
                 GATE.hold(call.gate_key, time.monotonic() + delay)
-            call.plan(delay, told=retry_after is not None)
+            # Quote the server's wait only when it, not our floor, is what the budget cannot cover.
+            call.plan(delay, told=retry_after is not None and retry_after >= delay)
             logger.info(
                 "%s %s answered %d (correlation id %s, attempt %d); retrying in %.2f s",
                 method,

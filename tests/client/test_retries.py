@@ -19,6 +19,7 @@ from genesys_eventbridge.provider.genesys import (
     NotFoundError,
     RateLimitExhaustedError,
     ServiceUnavailableError,
+    retries,
 )
 from genesys_eventbridge.provider.genesys.retries import parse_retry_after
 from tests.client.conftest import Reply, ScriptedServer, settings_for
@@ -260,3 +261,48 @@ def test_other_4xx_are_not_retried(emulator: GenesysEmulator, client: GenesysCli
     with pytest.raises(NotFoundError):
         client.get_integration(integration_id)
     assert emulator.count(path_contains=integration_id) == 2
+
+
+@pytest.mark.parametrize(
+    "retry_after",
+    [0, formatdate(time.time() - 3600, usegmt=True)],
+    ids=["retry-after-0", "retry-after-past-date"],
+)
+def test_a_zero_retry_after_waits_the_backoff_step_not_a_hot_loop(
+    emulator: GenesysEmulator, monkeypatch: pytest.MonkeyPatch, retry_after: int | str
+) -> None:
+    # The shipped backoff (the autouse fixture shrinks it): what a user's `pulumi up` would do.
+    monkeypatch.setattr(retries, "BACKOFF_BASE", 0.5)
+    monkeypatch.setattr(retries, "BACKOFF_CAP", 20.0)
+    integration_id = emulator.seed_integration("hot-loop")
+    client = GenesysClient(settings_for(emulator, **{"genesyscloud:retryBudget": 1}))
+    client.org_id()  # token and org cached: only the rate-limited call is counted
+    emulator.inject_status(
+        429, count=100_000, retry_after=retry_after, path_contains=integration_id
+    )
+    started = time.monotonic()
+    with pytest.raises(RateLimitExhaustedError) as caught:
+        client.get_integration(integration_id)
+    elapsed = time.monotonic() - started
+    sent = [r.ts for r in emulator.requests if integration_id in r.path]
+    print(f"\nRetry-After {retry_after!r}: {len(sent)} attempts in {elapsed:.2f} s (budget 1 s)")
+    # Steps of 0.25, 0.5, 1 s: three attempts fit a 1 s budget (thousands did before the floor).
+    assert caught.value.attempts == len(sent) <= 3
+    gaps = [later - earlier for earlier, later in zip(sent, sent[1:], strict=False)]
+    assert all(gap >= 0.2 for gap in gaps), gaps
+    assert "asked to wait 0.0 s" not in str(caught.value)
+
+
+def test_one_call_makes_at_most_max_attempts_whatever_the_budget(
+    emulator: GenesysEmulator,
+) -> None:
+    integration_id = emulator.seed_integration("capped")
+    client = GenesysClient(settings_for(emulator, **{"genesyscloud:retryBudget": 60}))
+    emulator.inject_status(503, count=100_000, path_contains=integration_id)
+    with pytest.raises(ServiceUnavailableError) as caught:
+        client.get_integration(integration_id)
+    message = str(caught.value)
+    print(f"\n{message}")
+    assert emulator.count(path_contains=integration_id) == retries.MAX_ATTEMPTS
+    assert caught.value.attempts == retries.MAX_ATTEMPTS
+    assert f"gave up after {retries.MAX_ATTEMPTS} attempts" in message
