@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .validate import NUMERIC_LIMIT, is_number, validate_pattern
-from .wildcard import wildcard_regex
+from .wildcard import wildcard_matches
 
 _MISSING = object()
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -177,7 +177,7 @@ def _equals_ignore_case(arg: Any, value: Any) -> bool:
 
 
 def _wildcard(arg: Any, value: Any) -> bool:
-    return isinstance(value, str) and wildcard_regex(arg).fullmatch(value) is not None
+    return isinstance(value, str) and wildcard_matches(arg, value)
 
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {

@@ -1,4 +1,4 @@
-"""EventBridge wildcard strings: AWS's syntax rules and the equivalent regular expression.
+"""EventBridge wildcard strings: AWS's syntax rules, and matching a value in linear time.
 
 Syntax (Event Ruler's WildcardParser, which EventBridge uses): `*` matches zero or more characters;
 two consecutive `*` are rejected; `\\*` is a literal asterisk and `\\\\` a literal backslash; a
@@ -8,7 +8,6 @@ backslash before anything else (or at the end) is rejected.
 from __future__ import annotations
 
 import functools
-import re
 
 
 def wildcard_syntax_error(text: str) -> str | None:
@@ -40,20 +39,47 @@ def wildcard_syntax_error(text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def wildcard_regex(text: str) -> re.Pattern[str]:
-    """Compile a valid EventBridge wildcard to a regex that must match the whole value."""
-    parts: list[str] = []
+def wildcard_segments(text: str) -> tuple[str, ...]:
+    """The literal pieces between the unescaped `*` of a valid wildcard (one piece: no `*`)."""
+    segments: list[str] = []
+    current: list[str] = []
     i = 0
     while i < len(text):
         char = text[i]
         if char == "\\" and i + 1 < len(text):
-            parts.append(re.escape(text[i + 1]))
+            current.append(text[i + 1])
             i += 2
         elif char == "*":
-            parts.append(".*")
+            segments.append("".join(current))
+            current = []
             i += 1
         else:
-            parts.append(re.escape(char))
+            current.append(char)
             i += 1
-    # DOTALL: EventBridge's `*` also spans newlines (it works on bytes, not lines).
-    return re.compile("".join(parts), re.DOTALL)
+    segments.append("".join(current))
+    return tuple(segments)
+
+
+def wildcard_matches(text: str, value: str) -> bool:
+    """Whether the valid wildcard `text` matches the whole of `value`.
+
+    Linear in len(value) (no regex, which backtracks super-linearly on `*a*a*...*b`): the first
+    piece anchors at the start, the last at the end, and each piece between is found, leftmost,
+    after the one before; leftmost is never worse, since `*` on both sides absorbs the rest.
+    `*` spans newlines too: EventBridge works on bytes, not lines.
+    """
+    first, *middle_and_last = wildcard_segments(text)
+    if not middle_and_last:
+        return value == first
+    *middle, last = middle_and_last
+    if len(value) < len(first) + len(last) or not value.startswith(first):
+        return False
+    if not value.endswith(last):
+        return False
+    position, end = len(first), len(value) - len(last)
+    for piece in middle:
+        found = value.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
