@@ -12,20 +12,76 @@ from types import FrameType
 
 from .emulator import GenesysEmulator
 
+# Stable defaults, so a dry run's settings survive a restart of the emulator. They are local-only
+# values: the emulator binds 127.0.0.1 and they open nothing but this emulator.
+LOCAL_CLIENT_ID = "emulator-client"
+LOCAL_CLIENT_SECRET = "emulator-local-only-secret"
+LOCAL_ORG_ID = "00000000-0000-4000-8000-00000000e4a1"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m genesys_eventbridge.emulator",
-        description="Emulate a Genesys Cloud org (OAuth + integrations API) on 127.0.0.1.",
+        description=(
+            "Emulate a Genesys Cloud org (OAuth client credentials, the integrations API, the"
+            " topic catalog) on 127.0.0.1 for dry runs, and print the settings that point"
+            " `pulumi preview`/`up`, `doctor` and `topics` at it. The default client id, secret"
+            " and org id are fixed, local-only values: never use them for a real org."
+        ),
     )
-    parser.add_argument("--port", type=int, default=8787, help="port to bind (0: any free one)")
-    parser.add_argument("--activation-delay", type=float, default=0.05, metavar="S")
-    parser.add_argument("--latency", type=float, default=0.0, metavar="S")
-    parser.add_argument("--rate-limit", type=int, default=None, metavar="N", help="per token/min")
-    parser.add_argument("--token-ttl", type=float, default=86400, metavar="S")
-    parser.add_argument("--client-id", default="emulator-client")
-    parser.add_argument("--client-secret", default=None, help="default: a random one")
-    parser.add_argument("--org-id", default=None, help="default: a random uuid")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8787,
+        help="port to bind on 127.0.0.1, 0 for any free port (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--activation-delay",
+        type=float,
+        default=0.05,
+        metavar="S",
+        help="seconds an enabled integration stays ACTIVATING before it reports ACTIVE"
+        " (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="seconds added to every reply, to try timeouts and slow networks (default: 0)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests per token per minute before replying 429 with Retry-After"
+        " (default: no limit)",
+    )
+    parser.add_argument(
+        "--token-ttl",
+        type=float,
+        default=86400,
+        metavar="S",
+        help="lifetime in seconds of the access tokens it issues (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--client-id",
+        default=LOCAL_CLIENT_ID,
+        help="the OAuth client id the token endpoint accepts (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--client-secret",
+        default=LOCAL_CLIENT_SECRET,
+        help="the OAuth client secret the token endpoint accepts (default: %(default)s, a"
+        " fixed local-only value)",
+    )
+    parser.add_argument(
+        "--org-id",
+        default=LOCAL_ORG_ID,
+        help="the org id GET /api/v2/organizations/me answers, part of every event source"
+        " name (default: %(default)s)",
+    )
     return parser
 
 
@@ -36,11 +92,17 @@ def banner(emulator: GenesysEmulator) -> str:
         f"  client id:     {emulator.client_id}",
         f"  client secret: {emulator.client_secret}",
         f"  org id:        {emulator.org_id}",
+        "  (local-only values: they open nothing but this emulator)",
         "",
-        "Point the provider at it with environment variables:",
+        "Point the provider at it with environment variables (plain http on loopback needs the"
+        " explicit GENESYSCLOUD_ALLOW_INSECURE_HTTP opt-in):",
     ]
     lines += [f"  export {k}={shlex.quote(v)}" for k, v in emulator.settings_env().items()]
-    lines += ["", "or with Pulumi config (in the stack's directory):"]
+    lines += [
+        "",
+        "or with Pulumi config, in the stack's directory (one or the other: credentials are only"
+        " sent to base URLs set in the same place):",
+    ]
     for key, value in emulator.settings_config().items():
         secret = "--secret " if key.endswith("Secret") else ""
         lines.append(f"  pulumi config set {secret}{key} {shlex.quote(value)}")
@@ -53,8 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     emulator = GenesysEmulator(
         client_id=args.client_id,
-        client_secret=args.client_secret,
-        org_id=args.org_id,
+        client_secret=args.client_secret or LOCAL_CLIENT_SECRET,
+        org_id=args.org_id or LOCAL_ORG_ID,
         port=args.port,
         activation_delay=args.activation_delay,
         token_ttl=args.token_ttl,

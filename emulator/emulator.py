@@ -128,6 +128,8 @@ class GenesysEmulator:
             "GENESYSCLOUD_REGION": "us-east-1",
             "GENESYSCLOUD_API_BASE_URL": self.base_url,
             "GENESYSCLOUD_LOGIN_BASE_URL": self.base_url,
+            # The emulator speaks plain http on loopback: the client refuses that without this.
+            "GENESYSCLOUD_ALLOW_INSECURE_HTTP": "true",
         }
 
     def settings_config(self) -> dict[str, str]:
@@ -138,6 +140,7 @@ class GenesysEmulator:
             "genesyscloud:region": "us-east-1",
             "genesyscloud:apiBaseUrl": self.base_url,
             "genesyscloud:loginBaseUrl": self.base_url,
+            "genesyscloud:allowInsecureHttp": "true",
         }
 
     # -- knobs (changeable while running) -------------------------------------------------

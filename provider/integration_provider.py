@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ from genesys_eventbridge.provider.genesys import (
     NotFoundError,
     Settings,
     TokenRequestRejectedError,
+    unknown_keys,
 )
 from genesys_eventbridge.provider.topics import CatalogEntry, catalog_problem
 
@@ -47,6 +48,28 @@ _CONFIG_FIELDS = ("topics", "integration_name", "notes", *schema.REPLACE_ON_CHAN
 # The cap check and the POST are one step per process: four engine workers creating at once
 # must not all see room for one more.
 _CREATE_LOCK = threading.Lock()
+
+
+UNCHECKED_WARNING = (
+    "Genesys Cloud credentials are not set, so nothing was checked against Genesys Cloud: not the"
+    " topics (against the org's topic catalog), not the org (event source names), not the"
+    " integration cap (genesyscloud:maxIntegrations); `pulumi up` will need them. Set"
+    " genesyscloud:oauthclientId and genesyscloud:oauthclientSecret"
+    " (`pulumi config set --secret genesyscloud:oauthclientSecret <secret>`; or"
+    " GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET), or an access token in"
+    " genesyscloud:accessToken (GENESYSCLOUD_ACCESS_TOKEN)"
+)
+# What this provider host process has already told the user (each message once, not per resource).
+_TOLD: set[str] = set()
+_TOLD_LOCK = threading.Lock()
+
+
+def _tell_once(topic: str, message: str, log: Callable[[str], None]) -> None:
+    with _TOLD_LOCK:
+        if topic in _TOLD:
+            return
+        _TOLD.add(topic)
+    log(message)
 
 
 class EventBridgeIntegrationProvider(ResourceProvider):
@@ -60,6 +83,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
     def __init__(self) -> None:
         super().__init__()
         self._config: dict[str, Any] = {}
+        self._unknown: list[str] = []
         self._settings: Settings | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -68,6 +92,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
         self._config = {}
+        self._unknown = []
         self._settings = None
 
     # -- settings --------------------------------------------------------------------------
@@ -79,6 +104,10 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             for key in SETTING_KEYS.values()
             if (value := req.config.get(key.config)) is not None
         }
+        # dynamic.Config offers no listing of its keys; its raw map is the only way to see a
+        # misspelled key, which would otherwise be ignored without a word.
+        raw = getattr(req.config, "_props", None)
+        self._unknown = unknown_keys(raw) if isinstance(raw, Mapping) else []
         self._settings = None
 
     def settings(self) -> Settings:
@@ -95,11 +124,15 @@ class EventBridgeIntegrationProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input (and the topics against the org's catalog), auto-name if unnamed."""
         inputs, failures = schema.check_inputs(_olds, news)
+        failures += [CheckFailure(p.split(" ", 1)[0], p) for p in self._unknown]
         try:
             settings = self.settings()
         except ConfigurationError as err:
             failures.append(CheckFailure(err.setting or "genesyscloud", str(err)))
             return CheckResult(inputs, failures)
+        _tell_once("endpoint", f"Genesys Cloud endpoint: {settings.endpoint}", pulumi.log.info)
+        if not settings.has_credentials:
+            _tell_once("unchecked", UNCHECKED_WARNING, pulumi.log.warn)
         topics = inputs.get("topics")
         if (
             settings.validate_topics

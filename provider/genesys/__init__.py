@@ -35,7 +35,7 @@ from genesys_eventbridge.provider.genesys.models import (
     ReportedState,
 )
 from genesys_eventbridge.provider.genesys.regions import DEFAULT_REGION, REGION_DOMAINS
-from genesys_eventbridge.provider.genesys.settings import SETTING_KEYS, Settings
+from genesys_eventbridge.provider.genesys.settings import SETTING_KEYS, Settings, unknown_keys
 from genesys_eventbridge.provider.genesys.transport import USER_AGENT
 
 
@@ -48,6 +48,7 @@ def reset_process_state() -> None:
 
 
 __all__ = [
+    "unknown_keys",
     "DEFAULT_REGION",
     "EVENTBRIDGE_INTEGRATION_TYPE",
     "REGION_DOMAINS",

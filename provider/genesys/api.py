@@ -21,9 +21,11 @@ from pydantic import BaseModel, ValidationError
 from genesys_eventbridge.provider.genesys import auth, retries, transport
 from genesys_eventbridge.provider.genesys.errors import (
     CORRELATION_HEADER,
+    AuthenticationError,
     GenesysError,
     InvalidPathParameterError,
     error_from_response,
+    parse_error_body,
 )
 from genesys_eventbridge.provider.genesys.models import (
     EVENTBRIDGE_INTEGRATION_TYPE,
@@ -49,6 +51,14 @@ MAX_PAGES = 10_000  # a guard against a server that never stops paging
 INTEGRATIONS_PATH = "/api/v2/integrations"
 ORGANIZATION_PATH = "/api/v2/organizations/me"
 TOPICS_PATH = "/api/v2/notifications/availabletopics"
+
+STATIC_TOKEN_REFUSED = (
+    "the access token set in genesyscloud:accessToken (GENESYSCLOUD_ACCESS_TOKEN) is invalid or"
+    " expired (a given token is used as is, never renewed): set a fresh token, or set"
+    " genesyscloud:oauthclientId and genesyscloud:oauthclientSecret"
+    " (GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET) so the provider fetches its"
+    " own"
+)
 
 # Canonical 8-4-4-4-12 hex; fullmatch, so no trailing newline, slash, query or encoding slips in.
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -292,7 +302,7 @@ class GenesysClient:
                 response.status_code,
                 self._local.correlation_id,
             )
-            if response.status_code == 401 and not renewal:
+            if response.status_code == 401 and not renewal and auth.can_renew(settings, token):
                 # The token expired or was revoked early: fetch a new one and try once more.
                 auth.invalidate(settings, token)
                 continue
@@ -300,6 +310,18 @@ class GenesysClient:
         if response.is_success or (missing_ok and response.status_code == 404):
             return response
         secret = settings.client_secret.get_secret_value() if settings.client_secret else None
+        if response.status_code == 401 and token.static:
+            body = parse_error_body(response)
+            raise AuthenticationError(
+                (body.text if body else None) or response.reason_phrase,
+                status=401,
+                code=body.code if body else None,
+                correlation_id=response.headers.get(CORRELATION_HEADER),
+                method=method,
+                path=path,
+                action=STATIC_TOKEN_REFUSED,
+                secrets=(token.value, secret),
+            )
         raise error_from_response(
             response,
             method=method,

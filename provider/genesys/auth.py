@@ -50,11 +50,15 @@ _TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 class AccessToken:
     """A bearer token and when it expires; its repr never shows the token."""
 
-    __slots__ = ("_value", "expires_at", "lifetime")
+    __slots__ = ("_value", "expires_at", "lifetime", "static")
 
-    def __init__(self, value: str, lifetime: float, *, now: float | None = None) -> None:
+    def __init__(
+        self, value: str, lifetime: float, *, now: float | None = None, static: bool = False
+    ) -> None:
         self._value = value
         self.lifetime = lifetime
+        # A token given in the settings (genesyscloud:accessToken): used as is, never renewed.
+        self.static = static
         self.expires_at = (time.monotonic() if now is None else now) + lifetime
 
     @property
@@ -68,6 +72,8 @@ class AccessToken:
         return (time.monotonic() if now is None else now) < self.expires_at - margin
 
     def __repr__(self) -> str:
+        if self.static:
+            return "<AccessToken given in the settings>"
         return f"<AccessToken expires in {self.expires_at - time.monotonic():.0f} s>"
 
     def __reduce__(self) -> NoReturn:
@@ -75,6 +81,8 @@ class AccessToken:
 
 
 _TOKENS: dict[_Key, AccessToken] = {}
+# Digests of given tokens the API refused (401), so client credentials take over when set.
+_REFUSED: set[str] = set()
 _LOCKS: dict[_Key, threading.Lock] = {}
 _GUARD = threading.Lock()
 
@@ -93,13 +101,26 @@ def _lock_for(key: _Key) -> threading.Lock:
         return lock
 
 
+def _token_digest(value: str) -> str:
+    return hmac.new(_DIGEST_KEY, value.encode(), hashlib.sha256).hexdigest()
+
+
 def access_token(settings: Settings) -> AccessToken:
-    """Return a fresh token for the settings' OAuth client, requesting one only when needed."""
+    """Return a fresh token: the one given in the settings, else one for the OAuth client.
+
+    A given token is used as is. Once the API has refused it (see invalidate()), client
+    credentials take over when they are set too; there is no other fallback.
+    """
+    if settings.has_access_token and settings.access_token is not None:
+        value = settings.access_token.get_secret_value()
+        if not settings.has_client_credentials or _token_digest(value) not in _REFUSED:
+            return AccessToken(value, math.inf, static=True)
     if not settings.has_credentials:
         raise ConfigurationError(
-            "no OAuth client credentials are set (genesyscloud:oauthclientId /"
-            " GENESYSCLOUD_OAUTHCLIENT_ID and genesyscloud:oauthclientSecret /"
-            " GENESYSCLOUD_OAUTHCLIENT_SECRET)",
+            "no Genesys Cloud credentials are set: neither OAuth client credentials"
+            " (genesyscloud:oauthclientId / GENESYSCLOUD_OAUTHCLIENT_ID and"
+            " genesyscloud:oauthclientSecret / GENESYSCLOUD_OAUTHCLIENT_SECRET) nor an access"
+            " token (genesyscloud:accessToken / GENESYSCLOUD_ACCESS_TOKEN)",
             setting="genesyscloud:oauthclientId",
             action=(
                 "run `pulumi config set genesyscloud:oauthclientId <id>` and"
@@ -121,8 +142,17 @@ def access_token(settings: Settings) -> AccessToken:
         return token
 
 
+def can_renew(settings: Settings, token: AccessToken) -> bool:
+    """Whether a refused `token` can be replaced: yes, unless it was given and nothing else is."""
+    return not token.static or settings.has_client_credentials
+
+
 def invalidate(settings: Settings, token: AccessToken) -> None:
     """Forget `token` (the API refused it), unless another thread has already replaced it."""
+    if token.static:
+        with _GUARD:
+            _REFUSED.add(_token_digest(token.value))
+        return
     key = _key(settings)
     with _lock_for(key):
         if _TOKENS.get(key) is token:
@@ -133,6 +163,7 @@ def clear() -> None:
     """Forget every cached token."""
     with _GUARD:
         _TOKENS.clear()
+        _REFUSED.clear()
 
 
 def _request_token(settings: Settings) -> AccessToken:

@@ -102,10 +102,14 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def check_base_url(url: str, setting: str) -> str:
+INSECURE_HTTP_SETTING = "genesyscloud:allowInsecureHttp (GENESYSCLOUD_ALLOW_INSECURE_HTTP)"
+
+
+def check_base_url(url: str, setting: str, *, allow_http: bool = False) -> str:
     """Validate a base URL given for `setting` and return it without a trailing slash.
 
-    HTTPS is required, except for loopback hosts (local emulators and tests).
+    HTTPS is required. Plain http is allowed only for a loopback host (a local emulator), and
+    only with `allow_http` (the explicit genesyscloud:allowInsecureHttp opt-in).
     """
     names = _setting_names(setting)
     text = url.strip()
@@ -128,6 +132,17 @@ def check_base_url(url: str, setting: str) -> str:
             setting,
             text,
             "must use https:// (plain http is only allowed for loopback hosts such as 127.0.0.1)",
+        )
+    if parts.scheme != "https" and not allow_http:
+        # Even on loopback: any local user can bind that port and collect the credentials.
+        raise ConfigurationError(
+            f"{names} uses plain http ({parts.scheme}://{host}), which sends the credentials"
+            f" unencrypted; plain http needs the explicit opt-in {INSECURE_HTTP_SETTING}",
+            setting=setting,
+            action=(
+                "for a local emulator run `pulumi config set genesyscloud:allowInsecureHttp true`"
+                " or `export GENESYSCLOUD_ALLOW_INSECURE_HTTP=true`; otherwise use an https:// URL"
+            ),
         )
     del port  # parsed only to reject a malformed port early
     return text.rstrip("/")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
@@ -50,6 +51,9 @@ SETTING_KEYS: Mapping[str, SettingKey] = {
             "GENESYSCLOUD_OAUTHCLIENT_SECRET",
             "<secret>",
         ),
+        SettingKey(
+            "access_token", "genesyscloud:accessToken", "GENESYSCLOUD_ACCESS_TOKEN", "<token>"
+        ),
         SettingKey("region", "genesyscloud:region", "GENESYSCLOUD_REGION", "eu-west-1"),
         SettingKey(
             "api_base_url",
@@ -62,6 +66,12 @@ SETTING_KEYS: Mapping[str, SettingKey] = {
             "genesyscloud:loginBaseUrl",
             "GENESYSCLOUD_LOGIN_BASE_URL",
             "https://login.mypurecloud.com",
+        ),
+        SettingKey(
+            "allow_insecure_http",
+            "genesyscloud:allowInsecureHttp",
+            "GENESYSCLOUD_ALLOW_INSECURE_HTTP",
+            "true",
         ),
         SettingKey(
             "max_integrations",
@@ -88,10 +98,24 @@ SETTING_KEYS: Mapping[str, SettingKey] = {
     )
 }
 
+# What is sent with the credentials, and so must be set in the same place as them (see
+# _check_one_source): a base URL from a stale shell must never receive a stack's credentials.
+CREDENTIAL_FIELDS = ("client_id", "client_secret", "access_token")
+ENDPOINT_FIELDS = ("api_base_url", "login_base_url")
+SECRET_FIELDS = frozenset({"client_secret", "access_token"})
+_WHAT = {
+    "client_id": "the OAuth client id",
+    "client_secret": "the OAuth client secret",
+    "access_token": "the access token",
+    "api_base_url": "the API base URL",
+    "login_base_url": "the login base URL",
+}
+
 # Secrets are left out of pickles (see Settings.__getstate__). An unpickled Settings gets its secret
 # back from here when this process has resolved the same (login base, client id) before — the
-# Pulumi provider host always has, in configure().
+# Pulumi provider host always has, in configure(). Access tokens are keyed by (API base, "").
 _SECRETS: dict[tuple[str, str], SecretStr] = {}
+_TOKENS: dict[str, SecretStr] = {}
 _SECRETS_LOCK = threading.Lock()
 
 
@@ -102,10 +126,16 @@ class Settings(BaseModel):
 
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    # A ready bearer token (CX as Code's GENESYSCLOUD_ACCESS_TOKEN), used as is, never renewed.
+    access_token: SecretStr | None = None
     region: str = DEFAULT_REGION
     # Resolved: an override wins over the region (see _resolve_urls); never empty after validation.
     api_base_url: str = ""
     login_base_url: str = ""
+    allow_insecure_http: bool = False
+    # Where the credentials and base URLs came from ("Pulumi config", "the environment", or
+    # "defaults"), shown by doctor and at preview.
+    source: str = "defaults"
     max_integrations: int = 25
     audit_log_path: str | None = None
     request_timeout: float = 30.0
@@ -121,12 +151,17 @@ class Settings(BaseModel):
         data = dict(data)
         region = normalize_region(str(data.get("region") or DEFAULT_REGION))
         data["region"] = region
+        allow_http = data.get("allow_insecure_http") is True
         api = data.get("api_base_url") or None
-        api = check_base_url(str(api), "genesyscloud:apiBaseUrl") if api else api_base_url(region)
+        api = (
+            check_base_url(str(api), "genesyscloud:apiBaseUrl", allow_http=allow_http)
+            if api
+            else api_base_url(region)
+        )
         login = data.get("login_base_url") or None
         data["api_base_url"] = api
         data["login_base_url"] = (
-            check_base_url(str(login), "genesyscloud:loginBaseUrl")
+            check_base_url(str(login), "genesyscloud:loginBaseUrl", allow_http=allow_http)
             if login
             else derive_login_base_url(api)
         )
@@ -144,11 +179,37 @@ class Settings(BaseModel):
             with _SECRETS_LOCK:
                 _SECRETS[(self.login_base_url, self.client_id)] = self.client_secret
 
+        if self.access_token is not None:
+            with _SECRETS_LOCK:
+                _TOKENS[self.api_base_url] = self.access_token
+
     @property
-    def has_credentials(self) -> bool:
+    def has_client_credentials(self) -> bool:
         """Whether both the OAuth client id and secret are set."""
         return bool(self.client_id) and bool(
             self.client_secret and self.client_secret.get_secret_value()
+        )
+
+    @property
+    def has_access_token(self) -> bool:
+        """Whether a ready access token is set."""
+        return bool(self.access_token and self.access_token.get_secret_value())
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether the client can authenticate: an access token, or a client id and secret."""
+        return self.has_access_token or self.has_client_credentials
+
+    @property
+    def endpoint(self) -> str:
+        """Where requests go and where that was set, for doctor and the preview log."""
+        origin = (
+            "no credentials or base URLs set"
+            if self.source == "defaults"
+            else f"credentials and base URLs from {self.source}"
+        )
+        return (
+            f"API {self.api_base_url}, login {self.login_base_url} (region {self.region}; {origin})"
         )
 
     @property
@@ -161,6 +222,7 @@ class Settings(BaseModel):
         state = dict(super().__getstate__())
         fields = dict(state["__dict__"])
         fields["client_secret"] = None
+        fields["access_token"] = None
         state["__dict__"] = fields
         return state
 
@@ -172,6 +234,11 @@ class Settings(BaseModel):
                 secret = _SECRETS.get((self.login_base_url, self.client_id))
             if secret is not None:
                 self.__dict__["client_secret"] = secret
+        if self.access_token is None:
+            with _SECRETS_LOCK:
+                token = _TOKENS.get(self.api_base_url)
+            if token is not None:
+                self.__dict__["access_token"] = token
 
     @classmethod
     def resolve(
@@ -186,13 +253,80 @@ class Settings(BaseModel):
         """
         env: Mapping[str, str] = os.environ if environ is None else environ
         values: dict[str, Any] = {}
+        origins: dict[str, str] = {}
         for key in SETTING_KEYS.values():
             found = _lookup(config or {}, env, key)
             if found is None:
                 continue
             raw, source = found
             values[key.field] = _PARSERS[key.field](key, raw, source)
+            origins[key.field] = CONFIG_SOURCE if source.startswith("Pulumi") else ENV_SOURCE
+        values["source"] = _check_one_source(origins)
         return cls(**values)
+
+
+CONFIG_SOURCE = "Pulumi config"
+ENV_SOURCE = "the environment"
+
+
+def _check_one_source(origins: Mapping[str, str]) -> str:
+    """The one place the credentials and base URLs come from; refuse a mix of two places."""
+    sent = [f for f in (*CREDENTIAL_FIELDS, *ENDPOINT_FIELDS) if f in origins]
+    places = sorted({origins[f] for f in sent})
+    if len(places) <= 1:
+        return next(iter(places), "defaults")
+    if not any(f in origins for f in ENDPOINT_FIELDS):
+        # An id in the stack and a secret in the environment still go to the region's own https
+        # endpoints: nothing to refuse.
+        return " and ".join(places)
+    # Name a base URL and a credential from different places (or two base URLs).
+    first = next((f for f in ENDPOINT_FIELDS if f in origins), sent[0])
+    other = next(
+        (
+            f
+            for f in (*CREDENTIAL_FIELDS, *ENDPOINT_FIELDS)
+            if f in origins and origins[f] != origins[first]
+        ),
+    )
+    return _mixed_sources(SETTING_KEYS[first], origins[first], SETTING_KEYS[other], origins[other])
+
+
+def _named(key: SettingKey, place: str) -> str:
+    return key.config if place == CONFIG_SOURCE else key.env
+
+
+def _mixed_sources(a: SettingKey, a_place: str, b: SettingKey, b_place: str) -> NoReturn:
+    together = "" if b.field in ENDPOINT_FIELDS else " with the credentials"
+    raise ConfigurationError(
+        f"{_WHAT[a.field]} is set in {a_place} ({_named(a, a_place)}) but {_WHAT[b.field]}"
+        f" in {b_place} ({_named(b, b_place)}): credentials are only sent to base URLs set in"
+        " the same place, so no request was sent",
+        setting=a.config,
+        action=(
+            f"remove {_named(a, a_place)} from {a_place} (e.g. a leftover emulator `export`),"
+            f" or set both base URLs in {b_place}{together}"
+        ),
+    )
+
+
+def unknown_keys(keys: Iterable[str]) -> list[str]:
+    """One message per `genesyscloud:*` key that is not a setting, naming the closest one.
+
+    Pulumi would silently ignore a misspelled key (`genesyscloud:oauthClientId`): the setting
+    would fall back to the environment or its default.
+    """
+    known = {key.config for key in SETTING_KEYS.values()}
+    by_lower = {name.lower(): name for name in known}
+    problems = []
+    for key in sorted(keys):
+        if not key.startswith(f"{CONFIG_NAMESPACE}:") or key in known:
+            continue
+        closest = by_lower.get(key.lower()) or next(
+            iter(difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)), None
+        )
+        hint = f"did you mean {closest}?" if closest else "see the README's list of settings"
+        problems.append(f"{key} is not a known Genesys Cloud setting; {hint}")
+    return problems
 
 
 def _lookup(
@@ -212,7 +346,7 @@ def _lookup(
 
 
 def _error(key: SettingKey, source: str, expectation: str, raw: object) -> ConfigurationError:
-    shown = "<hidden>" if key.field == "client_secret" else repr(raw)
+    shown = "<hidden>" if key.field in SECRET_FIELDS else repr(raw)
     return ConfigurationError(
         f"{source} must be {expectation}, got {shown}",
         setting=key.config,
@@ -300,9 +434,11 @@ def check_number(key: SettingKey, value: float, check: Callable[[float], bool]) 
 _PARSERS: dict[str, Callable[[SettingKey, Any, str], Any]] = {
     "client_id": _text,
     "client_secret": _secret,
+    "access_token": _secret,
     "region": _text,
     "api_base_url": _text,
     "login_base_url": _text,
+    "allow_insecure_http": _bool,
     "max_integrations": _int,
     "audit_log_path": _text,
     "request_timeout": _float,

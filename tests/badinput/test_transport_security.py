@@ -120,10 +120,14 @@ def test_plain_http_to_a_remote_host_is_refused_naming_the_setting(
         "http://LOCALHOST:8787",
     ],
 )
-def test_plain_http_to_loopback_is_accepted(url: str) -> None:
-    settings = Settings.resolve(
-        {"genesyscloud:apiBaseUrl": url, "genesyscloud:loginBaseUrl": url}, environ={}
-    )
+def test_plain_http_to_loopback_is_accepted_with_the_opt_in(url: str) -> None:
+    config = {"genesyscloud:apiBaseUrl": url, "genesyscloud:loginBaseUrl": url}
+    with pytest.raises(ConfigurationError) as caught:
+        Settings.resolve(config, environ={})
+    message = str(caught.value)
+    assert "genesyscloud:allowInsecureHttp" in message
+    assert "GENESYSCLOUD_ALLOW_INSECURE_HTTP" in message
+    settings = Settings.resolve({**config, "genesyscloud:allowInsecureHttp": "true"}, environ={})
     assert settings.api_base_url == url.rstrip("/")
     assert settings.login_base_url == url.rstrip("/")
 

@@ -134,6 +134,7 @@ class ScriptedServer:
             "genesyscloud:oauthclientId": "scripted-client",
             "genesyscloud:oauthclientSecret": "scripted-secret-value",
             "genesyscloud:apiBaseUrl": self.base_url,
+            "genesyscloud:allowInsecureHttp": True,
             "genesyscloud:retryBudget": 5,
         }
         config.update(overrides)

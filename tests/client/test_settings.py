@@ -111,7 +111,13 @@ def test_base_url_overrides_win_over_the_region() -> None:
 )
 def test_login_base_is_derived_from_the_api_base(api_base: str, login_base: str) -> None:
     assert derive_login_base_url(api_base) == login_base
-    s = resolve({"genesyscloud:apiBaseUrl": api_base, "genesyscloud:region": "ap-south-1"})
+    s = resolve(
+        {
+            "genesyscloud:apiBaseUrl": api_base,
+            "genesyscloud:region": "ap-south-1",
+            "genesyscloud:allowInsecureHttp": "true",
+        }
+    )
     assert s.login_base_url == login_base
 
 
@@ -125,8 +131,9 @@ def test_login_base_is_derived_from_the_api_base(api_base: str, login_base: str)
         "https://api.example.com",
     ],
 )
-def test_https_or_loopback_is_accepted(url: str) -> None:
-    assert resolve({"genesyscloud:apiBaseUrl": url}).api_base_url == url
+def test_https_or_loopback_with_the_opt_in_is_accepted(url: str) -> None:
+    config = {"genesyscloud:apiBaseUrl": url, "genesyscloud:allowInsecureHttp": "true"}
+    assert resolve(config).api_base_url == url
 
 
 @pytest.mark.parametrize(

@@ -55,5 +55,6 @@ def unreachable_environ() -> tuple[str, dict[str, str]]:
         "GENESYSCLOUD_OAUTHCLIENT_ID": "someone",
         "GENESYSCLOUD_OAUTHCLIENT_SECRET": "s3cret-value",
         "GENESYSCLOUD_API_BASE_URL": url,
+        "GENESYSCLOUD_ALLOW_INSECURE_HTTP": "true",
         "GENESYSCLOUD_RETRY_BUDGET": "0.2",
     }
