@@ -20,8 +20,9 @@ LOG_RETENTION_DAYS = frozenset(
     | {1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
-RULE_NAME = re.compile(r"^[.\-_A-Za-z0-9]+$")
-EVENT_SOURCE_SUFFIX = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+# Use with fullmatch: `$` would accept a trailing newline.
+RULE_NAME = re.compile(r"[.\-_A-Za-z0-9]+")
+EVENT_SOURCE_SUFFIX = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 _NOT_NAME_CHARACTER = re.compile(r"[^A-Za-z0-9._\-]+")
 
 

@@ -177,7 +177,7 @@ def _check_topics(topics: object) -> tuple[str, ...]:
 def _event_source_suffix(name: str, given: str | None) -> str:
     if given is None:
         return limits.sanitize_name(name, limits.MAX_EVENT_SOURCE_SUFFIX_LENGTH)
-    if not isinstance(given, str) or not limits.EVENT_SOURCE_SUFFIX.match(given):
+    if not isinstance(given, str) or not limits.EVENT_SOURCE_SUFFIX.fullmatch(given):
         raise SubscriptionArgsError(
             "event_source_suffix must be 1-64 characters of letters, digits, '.', '-' or '_';"
             f" got {given!r}. Fix it, or leave it unset to derive it from the component name.",
@@ -257,7 +257,7 @@ def _plan_rule(rule: RuleArgs, *, prefix: str, topics: tuple[str, ...], seen: se
             f"rules: every item must be a RuleArgs; got {type(rule).__name__}.", field="rules"
         )
     name = rule.name
-    if not isinstance(name, str) or not limits.RULE_NAME.match(name):
+    if not isinstance(name, str) or not limits.RULE_NAME.fullmatch(name):
         raise SubscriptionArgsError(
             f"rule {name!r}: name must be letters, digits, '.', '-' or '_'; rename it.",
             field="rules.name",

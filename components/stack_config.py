@@ -25,7 +25,7 @@ from genesys_eventbridge.components.patterns import PatternError
 from genesys_eventbridge.components.plan import plan_subscription
 
 CONFIG_KEY = "subscriptions"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,46}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
 
 
 class StackConfigError(ValueError):
@@ -89,7 +89,7 @@ class SubscriptionConfig(_CamelModel):
     @field_validator("name")
     @classmethod
     def _name_is_a_resource_name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not _NAME.fullmatch(value):
             raise ValueError(
                 "must be 1-47 letters, digits, '.', '-' or '_', starting with a letter or digit"
                 " (it names the component and every AWS resource under it)"

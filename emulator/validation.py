@@ -6,8 +6,8 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
-_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}")
 _SUFFIX = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 

@@ -36,9 +36,11 @@ OUTPUTS = ("integration_id", "org_id", "event_source_name", "reported_state")
 MAX_NAME_LENGTH = 256
 MAX_NOTES_LENGTH = 1024
 MAX_TOPICS = 500
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-_SUFFIX = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+# Used with fullmatch and explicit ASCII classes: `$` accepts a trailing newline and `\d` accepts
+# any Unicode digit, both of which pass here and fail later at AWS.
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+_AWS_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}")
+_SUFFIX = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _NAME_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
 # C0 controls, DEL, and the bidirectional controls that make a name display as something else.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -69,13 +71,15 @@ def _check_name(value: Any) -> str | None:
             "integration_name contains control characters (tabs, newlines) or bidirectional"
             " overrides; remove them"
         )
+    if value != value.strip():
+        return "integration_name starts or ends with spaces; remove them"
     if len(value) > MAX_NAME_LENGTH:
         return f"integration_name must be at most {MAX_NAME_LENGTH} characters (got {len(value)})"
     return None
 
 
 def _check_account(value: Any) -> str | None:
-    if isinstance(value, str) and _ACCOUNT_ID.match(value):
+    if isinstance(value, str) and _ACCOUNT_ID.fullmatch(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (
@@ -86,10 +90,10 @@ def _check_account(value: Any) -> str | None:
 
 
 def _check_region(value: Any) -> str | None:
-    if isinstance(value, str) and _AWS_REGION.match(value):
+    if isinstance(value, str) and _AWS_REGION.fullmatch(value):
         return None
     hint = ""
-    if isinstance(value, str) and _AWS_REGION.match(value.strip().lower().replace("_", "-")):
+    if isinstance(value, str) and _AWS_REGION.fullmatch(value.strip().lower().replace("_", "-")):
         hint = f" (did you mean {value.strip().lower().replace('_', '-')!r}?)"
     return (
         f"aws_region must be an AWS region in hyphenated form such as 'us-east-1'; "
@@ -98,7 +102,7 @@ def _check_region(value: Any) -> str | None:
 
 
 def _check_suffix(value: Any) -> str | None:
-    if isinstance(value, str) and _SUFFIX.match(value):
+    if isinstance(value, str) and _SUFFIX.fullmatch(value):
         return None
     return (
         "event_source_suffix must be 1-64 characters of letters, digits, '.', '-' or '_';"

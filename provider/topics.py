@@ -11,7 +11,7 @@ ID_PLACEHOLDER = "{id}"
 # A template is `v2.` followed by dot-separated segments, each a word or the literal `{id}`.
 # Concrete ids (UUIDs) are tolerated in place of `{id}`: whether Genesys accepts them in an
 # EventBridge filter is unverified, so the catalog check matches them against the `{id}` slot.
-_SEGMENT = re.compile(r"^(\{id\}|[A-Za-z0-9_\-]+)$")
+_SEGMENT = re.compile(r"\{id\}|[A-Za-z0-9_-]+")  # fullmatch: `$` would accept a trailing newline
 MAX_TOPIC_LENGTH = 256
 
 
@@ -30,7 +30,7 @@ def template_syntax_error(topic: object) -> str | None:
             "e.g. 'v2.detail.events.conversation.{id}.customer.start'"
         )
     for segment in segments[1:]:
-        if not _SEGMENT.match(segment):
+        if not _SEGMENT.fullmatch(segment):
             return (
                 f"topic {topic!r} has an invalid segment {segment!r}: segments are letters, digits,"
                 " '_' or '-', or the literal placeholder '{id}'"

@@ -255,7 +255,7 @@ def _cidr_error(arg: Any) -> str | None:
     if not isinstance(arg, str):
         return f'uses "cidr" with {_json(arg)}; it takes a string, {example}'
     address, _, mask = arg.partition("/")
-    if not mask.isdigit():
+    if not (mask.isascii() and mask.isdigit()):
         # Event Ruler wants integer mask bits ("/24"), not a netmask or nothing.
         return f'uses "cidr" with {arg!r}, which has no integer /mask; {example}'
     try:

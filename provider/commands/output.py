@@ -16,7 +16,7 @@ ELLIPSIS = "..."  # ASCII: output may go to a non-UTF-8 terminal or file
 def terminal_width(stream: TextIO, environ: Mapping[str, str]) -> int:
     """The width to fit: $COLUMNS, else the terminal's width, else DEFAULT_WIDTH."""
     columns = environ.get("COLUMNS", "").strip()
-    if columns.isdigit() and int(columns) > 0:
+    if columns.isascii() and columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
         if stream.isatty():

@@ -380,6 +380,9 @@ def _float(key: SettingKey, raw: Any, source: str) -> float:
         value = float(raw)
     elif isinstance(raw, str):
         try:
+            # float() also reads Arabic-Indic or full-width digits: ASCII only, as everywhere.
+            if not raw.isascii():
+                raise ValueError(raw)
             value = float(raw.strip())
         except ValueError:
             raise _error(key, source, expectation, raw) from None
