@@ -22,8 +22,9 @@ def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
         description="Helpers for genesys-eventbridge (Genesys Cloud -> Amazon EventBridge).",
         epilog=(
             f"commands:\n{listing}\n\n"
-            f"Run `{PROG} <command> --help` for a command's options. Settings come from the"
-            " GENESYSCLOUD_* environment variables."
+            f"Run `{PROG} <command> --help` for a command's options. Settings come from a"
+            " stack's genesyscloud:* config (--stack NAME) and the GENESYSCLOUD_* environment"
+            " variables."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         stdout=stdout,

@@ -11,19 +11,25 @@ from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
 from genesys_eventbridge.provider.commands.environment import (
-    CLIENT_ID_ENV,
-    CLIENT_SECRET_ENV,
+    CLIENT_ID,
+    CLIENT_SECRET,
     CREDENTIALS_FIX,
+    SettingsSource,
+    StackConfigUnavailable,
+    add_source_options,
     credentials_problem,
+    endpoint_settings,
     explain,
     resolve_settings,
     secret_is_set,
     setting_problem,
+    settings_source,
 )
 from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
 from genesys_eventbridge.provider.genesys import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     SETTING_KEYS,
+    AuthenticationError,
     ConfigurationError,
     GenesysClient,
     GenesysError,
@@ -51,10 +57,11 @@ PASSING: frozenset[Status] = frozenset({"OK", "WARN"})
 NAME_WIDTH = 16
 INDENT = " " * (6 + NAME_WIDTH + 1)
 
-REGION_ENV = SETTING_KEYS["region"].env
-LOGIN_ENV = SETTING_KEYS["login_base_url"].env
+REGION = SETTING_KEYS["region"]
+LOGIN = SETTING_KEYS["login_base_url"]
 CAP_ENV = SETTING_KEYS["max_integrations"].env
 CAP_CONFIG = SETTING_KEYS["max_integrations"].config
+BUDGET = SETTING_KEYS["retry_budget"]
 # Checking these would need a real create, change or delete: named, never exercised.
 NOT_CHECKED = (
     f"needed, not checked: {PERMISSION_ADD}, :edit, :delete (checking them would create, change"
@@ -90,8 +97,8 @@ def _duration(seconds: float) -> str:
 class Doctor:
     """Runs the checks in order; later checks use what earlier ones established."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self.environ = environ
+    def __init__(self, source: SettingsSource) -> None:
+        self.source = source
         self.settings: Settings | None = None
         self.integrations: list[Integration] | None = None
 
@@ -107,18 +114,28 @@ class Doctor:
     def check_settings(self) -> Outcome:
         """Settings resolve: region known, base URLs https (or loopback), numbers valid."""
         try:
-            self.settings = resolve_settings(self.environ)
+            self.settings = resolve_settings(self.source)
         except ConfigurationError as error:
-            what, fix = setting_problem(error)
+            what, fix = setting_problem(error, self.source.stack)
             return Outcome("FAIL", what, fix)
         s = self.settings
+        origin = "defaults" if s.source == "defaults" else f"from {s.source}"
         return Outcome(
-            "OK", f"region {s.region}, API base {s.api_base_url}, login base {s.login_base_url}"
+            "OK",
+            f"region {s.region}, API base {s.api_base_url}, login base {s.login_base_url}"
+            f" ({origin})",
+            notes=[
+                f"read from {self.source.described}; retry budget {s.retry_budget:g} s per call"
+                f" ({BUDGET.config} / {BUDGET.env})"
+            ],
         )
 
     def check_credentials(self) -> Outcome:
         """Client id and secret are set (the secret is shown only as set/missing)."""
         s = self._ready
+        if s.has_access_token:
+            extra = ", client credentials set too" if s.has_client_credentials else ""
+            return Outcome("OK", f"access token set (used as is, never renewed){extra}")
         detail = (
             f"client id {s.client_id or 'missing'}, secret"
             f" {'set' if secret_is_set(s) else 'missing'}"
@@ -137,20 +154,22 @@ class Doctor:
             return Outcome(
                 "FAIL",
                 f"{error.login_url} rejected client id {error.client_id}: {explain(error)}",
-                f"check {CLIENT_ID_ENV} and {CLIENT_SECRET_ENV}: they must be the id and secret"
-                " of an OAuth client of this org that uses the Client Credentials grant"
-                f" (Admin > Integrations > OAuth); also check that {REGION_ENV} ({s.region}) is"
-                " the org's region",
+                f"check {CLIENT_ID.config} ({CLIENT_ID.env}) and {CLIENT_SECRET.config}"
+                f" ({CLIENT_SECRET.env}): they must be the id and secret of an OAuth client of"
+                " this org that uses the Client Credentials grant (Admin > Integrations > OAuth);"
+                f" also check that {REGION.config} ({REGION.env}) {s.region} is the org's region",
             )
         except (ServiceUnavailableError, RateLimitExhaustedError) as error:
             return Outcome(
                 "FAIL",
                 f"could not reach {s.token_url}: {explain(error)}",
-                f"check {REGION_ENV} (or {LOGIN_ENV}) and that this machine can reach that"
-                " address (network, proxy, firewall)",
+                f"{endpoint_settings(s)}; and check that this machine can reach that address"
+                " (network, HTTPS_PROXY, firewall)",
             )
         except GenesysError as error:
             return Outcome("FAIL", f"{s.token_url}: {explain(error)}", error.action)
+        if token.static:
+            return Outcome("OK", "the access token is used as given (no token request)")
         return Outcome(
             "OK",
             f"client-credentials grant at {s.token_url} works"
@@ -162,8 +181,14 @@ class Doctor:
         try:
             org = self._client().organization()
         except GenesysError as error:
-            return Outcome("FAIL", f"GET {ORGANIZATION_PATH}: {explain(error)}", error.action)
+            return Outcome("FAIL", f"GET {ORGANIZATION_PATH}: {explain(error)}", self._fix(error))
         return Outcome("OK", f"{org.id} ({org.name})" if org.name else org.id)
+
+    def _fix(self, error: GenesysError) -> str:
+        # An answer from the wrong server (404, not JSON, unreachable) is a wrong endpoint.
+        if isinstance(error, (AuthenticationError, PermissionDeniedError)):
+            return error.action
+        return f"{error.action}; {endpoint_settings(self._ready)}"
 
     def check_permissions(self) -> Outcome:
         """Listing integrations works (integrations:integration:view)."""
@@ -195,7 +220,7 @@ class Doctor:
         try:
             topics = self._client().available_topics()
         except GenesysError as error:
-            return Outcome("FAIL", f"the topic catalog: {explain(error)}", error.action)
+            return Outcome("FAIL", f"the topic catalog: {explain(error)}", self._fix(error))
         carried = sum(1 for topic in topics if topic.eventbridge_available)
         detail = f"{len(topics)} topics, {carried} available to EventBridge"
         if not carried:
@@ -244,25 +269,33 @@ CHECKS: tuple[Check, ...] = (
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
-    return CommandParser(
+    parser = CommandParser(
         prog=f"python -m genesys_eventbridge {NAME}",
         description=(
-            f"{SUMMARY} Reads the GENESYSCLOUD_* environment variables (a stack's Pulumi config"
-            " is not read). Read-only: creates, changes and deletes nothing. Exit status 0 when"
-            " every check passes (warnings included), 1 when one fails."
+            f"{SUMMARY} Reads a stack's genesyscloud:* config with --stack, and the"
+            " GENESYSCLOUD_* environment variables. Read-only: creates, changes and deletes"
+            " nothing. Exit status 0 when every check passes (warnings included), 1 when one"
+            " fails, 2 on a usage error or an unreadable stack."
         ),
         stdout=stdout,
         stderr=stderr,
     )
+    add_source_options(parser)
+    return parser
 
 
 def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
     """Run every check, one line each; 0 when all pass, 1 when one fails, 2 on a usage error."""
     try:
-        _parser(stdout, stderr).parse_args(list(argv))
+        args = _parser(stdout, stderr).parse_args(list(argv))
     except ParserExit as done:
         return done.status
-    doctor = Doctor(environ)
+    try:
+        source = settings_source(args.stack, args.cwd, environ)
+    except StackConfigUnavailable as error:
+        stderr.write(f"error: {error}\n")
+        return 2
+    doctor = Doctor(source)
     statuses: dict[str, Status] = {}
     for check in CHECKS:
         if check.needs is not None and statuses[check.needs] not in PASSING:

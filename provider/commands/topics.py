@@ -8,17 +8,23 @@ from typing import Any, TextIO
 
 from genesys_eventbridge.provider.commands.environment import (
     CREDENTIALS_FIX,
+    StackConfigUnavailable,
+    add_source_options,
     credentials_problem,
+    endpoint_settings,
     resolve_settings,
     setting_problem,
+    settings_source,
 )
 from genesys_eventbridge.provider.commands.output import render_table, terminal_width
 from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
 from genesys_eventbridge.provider.genesys import (
+    AuthenticationError,
     AvailableTopic,
     ConfigurationError,
     GenesysClient,
     GenesysError,
+    PermissionDeniedError,
 )
 
 NAME = "topics"
@@ -30,12 +36,14 @@ def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
     parser = CommandParser(
         prog=f"python -m genesys_eventbridge {NAME}",
         description=(
-            f"{SUMMARY} Reads the GENESYSCLOUD_* environment variables"
-            " (GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION)."
+            f"{SUMMARY} Reads a stack's genesyscloud:* config with --stack, and the"
+            " GENESYSCLOUD_* environment variables (GENESYSCLOUD_OAUTHCLIENT_ID,"
+            " GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION, ...)."
         ),
         stdout=stdout,
         stderr=stderr,
     )
+    add_source_options(parser)
     parser.add_argument(
         "--match",
         metavar="TEXT",
@@ -103,9 +111,12 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
     except ParserExit as done:
         return done.status
     try:
-        settings = resolve_settings(environ)
+        source = settings_source(args.stack, args.cwd, environ)
+        settings = resolve_settings(source)
+    except StackConfigUnavailable as error:
+        return _fail(stderr, str(error))
     except ConfigurationError as error:
-        what, fix = setting_problem(error)
+        what, fix = setting_problem(error, args.stack)
         return _fail(stderr, f"{what}; fix: {fix}")
     missing = credentials_problem(settings)
     if missing:
@@ -113,8 +124,11 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
     try:
         catalog = GenesysClient(settings).available_topics()
     except GenesysError as error:
-        # str(error) is one sentence: what failed, why, what to do (never a secret).
-        return _fail(stderr, str(error))
+        # str(error) is one sentence: what failed, why, what to do (never a secret). A reply
+        # from the wrong server (unreachable, 404, not JSON) means a wrong endpoint setting.
+        if isinstance(error, (AuthenticationError, PermissionDeniedError)):
+            return _fail(stderr, str(error))
+        return _fail(stderr, f"{str(error).rstrip('.')}; {endpoint_settings(settings)}")
 
     shown = select(catalog, match=args.match, eventbridge_only=args.eventbridge_only)
     if args.json:

@@ -95,7 +95,8 @@ def test_subprocess_topics_without_credentials_exits_2() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1
-    assert "fix: export GENESYSCLOUD_OAUTHCLIENT_ID=" in done.stderr
+    assert "fix: set genesyscloud:oauthclientId and genesyscloud:oauthclientSecret" in done.stderr
+    assert "`export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>" in done.stderr
 
 
 def test_a_closed_pipe_ends_the_command_quietly(env: dict[str, str]) -> None:

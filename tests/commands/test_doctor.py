@@ -56,7 +56,13 @@ def test_doctor_passes_against_the_emulator(emulator: GenesysEmulator, env: dict
     assert all(line.startswith(("OK ", " ")) for line in result.out.splitlines())
     assert "fix:" not in result.out
     base = emulator.base_url
-    assert checks["settings"] == f"OK region us-east-1, API base {base}, login base {base}"
+    assert checks["settings"] == (
+        f"OK region us-east-1, API base {base}, login base {base} (from the environment)"
+    )
+    assert _follow_up(result, "settings") == [
+        "note: read from the GENESYSCLOUD_* environment; retry budget 2 s per call"
+        " (genesyscloud:retryBudget / GENESYSCLOUD_RETRY_BUDGET)"
+    ]
     assert checks["credentials"] == "OK client id emulator-client, secret set"
     assert f"{base}/oauth/token works" in checks["token"]
     assert checks["org"] == f"OK {emulator.org_id} (Emulated Org)"
@@ -96,7 +102,8 @@ def test_bad_credentials_fail_naming_client_id_and_login_url(
     assert "401 invalid_client" in token
     [fix] = _follow_up(result, "token")
     assert fix.startswith(
-        "fix: check GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET"
+        "fix: check genesyscloud:oauthclientId (GENESYSCLOUD_OAUTHCLIENT_ID) and"
+        " genesyscloud:oauthclientSecret (GENESYSCLOUD_OAUTHCLIENT_SECRET)"
     )
     for later in ("org", "permissions", "topic catalog", "integration cap"):
         assert checks[later].startswith("SKIP ")
@@ -131,8 +138,9 @@ def test_unknown_region_fails_listing_valid_names(env: dict[str, str]) -> None:
     assert settings.startswith("FAIL ") and "'mars-1'" in settings
     assert "valid names: us-east-1, us-east-2" in settings and "ap-southeast-2" in settings
     assert _follow_up(result, "settings") == [
-        "fix: set GENESYSCLOUD_REGION to a valid value (e.g. `export"
-        " GENESYSCLOUD_REGION=eu-west-1`), or unset it to use the default"
+        "fix: set genesyscloud:region (`pulumi config set genesyscloud:region eu-west-1`) or"
+        " GENESYSCLOUD_REGION (`export GENESYSCLOUD_REGION=eu-west-1`) to a valid value, or unset"
+        " it to use the default"
     ]
     assert all(checks[name].startswith("SKIP ") for name in CHECK_NAMES[1:])
 
@@ -151,10 +159,13 @@ def test_missing_credentials_fail_with_a_fix(env: dict[str, str]) -> None:
     assert result.code == 1
     checks = _checks(result)
     assert checks["credentials"].startswith(
-        "FAIL client id emulator-client, secret missing: no OAuth client credentials"
+        "FAIL client id emulator-client, secret missing: no credentials:"
+        " genesyscloud:oauthclientSecret (GENESYSCLOUD_OAUTHCLIENT_SECRET) is not set, and neither"
+        " is genesyscloud:accessToken (GENESYSCLOUD_ACCESS_TOKEN)"
     )
     [fix] = _follow_up(result, "credentials")
-    assert fix.startswith("fix: export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>")
+    assert fix.startswith("fix: set genesyscloud:oauthclientId and genesyscloud:oauthclientSecret")
+    assert "`export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>" in fix
     assert checks["token"] == "SKIP needs a passing credentials check"
 
 

@@ -106,8 +106,9 @@ def test_no_credentials_exit_2_with_a_fix_line() -> None:
     assert result.code == 2
     assert result.out == ""
     [line] = result.err.splitlines()
-    assert "GENESYSCLOUD_OAUTHCLIENT_SECRET is not set" in line
-    assert "fix: export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>" in line
+    assert "genesyscloud:oauthclientSecret (GENESYSCLOUD_OAUTHCLIENT_SECRET) is not set" in line
+    assert "fix: set genesyscloud:oauthclientId and genesyscloud:oauthclientSecret" in line
+    assert "`export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>" in line
 
 
 def test_bad_credentials_exit_2_naming_client_and_login_url(
@@ -138,4 +139,5 @@ def test_invalid_setting_exit_2_naming_the_variable(env: dict[str, str]) -> None
     assert result.code == 2
     [line] = result.err.splitlines()
     assert "'mars-1'" in line and "eu-west-1" in line and "ap-southeast-2" in line
-    assert "fix: set GENESYSCLOUD_REGION" in line
+    assert "fix: set genesyscloud:region (`pulumi config set" in line
+    assert "or GENESYSCLOUD_REGION (`export GENESYSCLOUD_REGION=eu-west-1`)" in line
