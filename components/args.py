@@ -24,6 +24,27 @@ class RetryPolicyArgs:
 
 
 @dataclass(kw_only=True, frozen=True)
+class AsyncInvokeArgs:
+    """How Lambda itself retries an event EventBridge handed over, and where it goes after.
+
+    EventBridge invokes Lambda asynchronously: once Lambda accepts an event, EventBridge's retry
+    policy and dead-letter queue are done with it. These settings become each Lambda target's
+    async invoke config, whose on-failure destination is the subscription's dead-letter queue."""
+
+    maximum_retry_attempts: int = 2
+    """Lambda's retries after the function raised: 0-2; default 2."""
+
+    maximum_event_age_in_seconds: int = 21600
+    """Oldest age of an event Lambda still retries, in seconds: 60-21600; default 6 h."""
+
+    external_functions: bool = True
+    """Also give functions the subscription does not create (`lambda_arn`, Lambda ARNs in rules'
+    targets) this config, replacing theirs, and let their execution roles send to the
+    dead-letter queue; default on. A function has one async invoke config, so turn this off when
+    another stack manages it."""
+
+
+@dataclass(kw_only=True, frozen=True)
 class LambdaCodeArgs:
     """The user's own callback code, deployed instead of the bundled handler."""
 
@@ -33,8 +54,11 @@ class LambdaCodeArgs:
     handler: str
     """The entry point, `module.function`, e.g. `app.handler`."""
 
-    runtime: str = "python3.12"
-    """The Lambda runtime identifier, e.g. `python3.12` or `nodejs20.x`."""
+    runtime: str = "python3.13"
+    """The Lambda runtime identifier, e.g. `python3.13` or `nodejs20.x`."""
+
+    architecture: str = "x86_64"
+    """The instruction set: `x86_64` or `arm64` (the bundled handler runs on `arm64`)."""
 
     memory_size: int = 128
     """Memory in MB: 128-10240."""
@@ -59,14 +83,52 @@ class RuleArgs:
     topics: Sequence[str] | None = None
     """The subset of the subscription's topics this rule selects; default all of them."""
 
-    targets: Sequence[pulumi.Input[str]] | None = None
-    """Lambda function ARNs to invoke (at most 5); `CALLBACK_TARGET` is the subscription's callback.
+    targets: Sequence[Any] | None = None
+    """What the rule delivers to (at most 5): Lambda function ARNs, `CALLBACK_TARGET` (the
+    subscription's callback), or typed targets. Default: the callback alone.
 
-    Default: the callback alone. Each target gets a `lambda:InvokeFunction` permission scoped to
-    this rule."""
+    Each Lambda function gets one `lambda:InvokeFunction` permission for all the bus's rules and
+    an async invoke config sending failed events to the dead-letter queue."""
 
     description: str | None = None
     """The rule's description in the EventBridge console."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class QuotaArgs:
+    """AWS quotas that can be raised for an account: set them to what Service Quotas granted."""
+
+    max_rules_per_bus: int | None = None
+    """Rules per event bus; default EventBridge's 300 (100 in af-south-1 and eu-south-1)."""
+
+    max_pattern_length: int | None = None
+    """Characters per event pattern; default EventBridge's 2048."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class AlarmArgs:
+    """CloudWatch alarms that make a failing subscription visible, sent to one SNS topic."""
+
+    topic_arn: pulumi.Input[str] | None = None
+    """The SNS topic the alarms notify; default: a topic the subscription creates."""
+
+    period: int = 300
+    """Seconds per evaluation period: 60 or a multiple of 60, up to 86400; default 5 minutes."""
+
+    evaluation_periods: int = 1
+    """Periods over the threshold before an alarm fires: 1-100; default 1."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class ArchiveArgs:
+    """An EventBridge archive of the partner bus's events, to replay them later."""
+
+    retention_days: int = 30
+    """Days events are kept: 0 (forever) to 36500; default 30."""
+
+    filter_policy: Mapping[str, Any] | None = None
+    """Which events to archive, as a rule's filter policy (pinned to the subscription's source
+    and topics); default every event of the subscription."""
 
 
 @dataclass(kw_only=True)
@@ -77,20 +139,24 @@ class SubscriptionArgs:
     """Topic templates to subscribe to, e.g. `v2.detail.events.conversation.{id}.customer.start`."""
 
     event_source_suffix: str | None = None
-    """Last part of the partner event source name (1-64 of `A-Za-z0-9._-`); default: from the
-    component's name, with other characters replaced by `-`, cut to 64."""
+    """Last part of the partner event source name (1-64 of `A-Za-z0-9._-`); default
+    `<stack>-<component name>`, with other characters replaced by `-`, cut to 64, so two stacks
+    of one program never share a source."""
 
     aws_account_id: pulumi.Input[str] | None = None
     """The AWS account receiving the events; default: the deploying one (get_caller_identity).
 
-    It must be the account the AWS provider deploys to: the bus attaches to a partner source
-    there."""
+    It must be the account the AWS provider deploys to (the bus attaches to a partner source
+    there): another account is an error naming both."""
 
     aws_region: pulumi.Input[str] | None = None
     """The AWS region receiving the events; default: the provider's region (`aws.get_region`)."""
 
-    enabled: pulumi.Input[bool] | None = None
-    """Whether Genesys publishes the events (the integration is enabled); default true."""
+    enabled: bool | None = None
+    """Whether Genesys publishes the events (the integration is enabled); default true.
+
+    With `False` only the integration is declared: Genesys creates the partner event source when
+    the integration is enabled, so the bus, rules and targets are declared once it is `True`."""
 
     integration_name: pulumi.Input[str] | None = None
     """The integration's name in Genesys Cloud; default `<component name>-integration-<random>`."""
@@ -117,6 +183,30 @@ class SubscriptionArgs:
 
     retry_policy: RetryPolicyArgs = field(default_factory=RetryPolicyArgs)
     """The targets' retry policy; default 185 attempts within 24 hours."""
+
+    async_invoke: AsyncInvokeArgs = field(default_factory=AsyncInvokeArgs)
+    """Lambda's own retries of an accepted event, then the dead-letter queue; default 2 retries."""
+
+    reserved_concurrency: int | None = None
+    """Concurrent executions reserved for (and capping) the callback; default none, the account's
+    unreserved pool. Not used with `lambda_arn`."""
+
+    log_format: str = "Text"
+    """The callback's log format: `Text` or `JSON` (Lambda's structured logs). Not used with
+    `lambda_arn`."""
+
+    partner_source_timeout: int = 300
+    """Seconds the bus waits for the partner event source to appear in AWS after the integration
+    is ACTIVE: 0-3600; default 5 minutes."""
+
+    quotas: QuotaArgs = field(default_factory=QuotaArgs)
+    """Raised AWS quotas (rules per bus, pattern length); default AWS's defaults."""
+
+    alarms: AlarmArgs | None = None
+    """CloudWatch alarms on the dead-letter queue, the rules and the callback; default none."""
+
+    archive: ArchiveArgs | None = None
+    """An archive of the partner bus's events, for replays; default none."""
 
     dead_letter_queue: bool = True
     """Whether events out of retries go to an SQS dead-letter queue (SSE on); default on."""

@@ -44,18 +44,85 @@ def lambda_logging_policy(log_group_arn: str) -> dict[str, Any]:
     }
 
 
-def dead_letter_queue_policy(queue_arn: str, rule_arns: Sequence[str]) -> dict[str, Any]:
-    """Let EventBridge put undeliverable events on the queue, only on behalf of these rules."""
+def rules_of_bus(bus_arn: str) -> str:
+    """The ARN pattern of every rule on the bus `bus_arn`: `arn:...:rule/<bus name>/*`.
+
+    Policies name the bus's rules by this one pattern, so they do not grow with the rule count.
+    """
+    prefix, _, bus = bus_arn.partition(":event-bus/")
+    return f"{prefix}:rule/{bus}/*"
+
+
+def dead_letter_queue_policy(
+    queue_arn: str, bus_arn: str, account_id: str, function_roles: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Let the bus's rules (and the Lambda targets' roles) put undeliverable events on the queue.
+
+    One statement covers every rule of the bus; a second lists the execution roles of functions
+    the subscription does not create, whose async invoke config sends failures here.
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "EventBridgeDeadLetters",
+            "Effect": "Allow",
+            "Principal": {"Service": EVENTS_PRINCIPAL},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": rules_of_bus(bus_arn)},
+                "StringEquals": {"aws:SourceAccount": account_id},
+            },
+        }
+    ]
+    roles = sorted(set(function_roles))
+    if roles:
+        statements.append(
+            {
+                "Sid": "LambdaOnFailure",
+                "Effect": "Allow",
+                "Principal": {"AWS": roles if len(roles) > 1 else roles[0]},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+            }
+        )
+    return {"Version": VERSION, "Statement": statements}
+
+
+def lambda_on_failure_policy(queue_arn: str) -> dict[str, Any]:
+    """Let the callback's role send its failed async invocations to the queue, and nothing more."""
     return {
         "Version": VERSION,
         "Statement": [
             {
-                "Sid": "EventBridgeDeadLetters",
+                "Sid": "OnFailureDestination",
                 "Effect": "Allow",
-                "Principal": {"Service": EVENTS_PRINCIPAL},
                 "Action": "sqs:SendMessage",
                 "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": sorted(rule_arns)}},
             }
         ],
     }
+
+
+def lambda_invoke_statement(
+    statement_id: str, function_arn: str, bus_arn: str, account_id: str
+) -> dict[str, Any]:
+    """The statement a `lambda.Permission` for the bus's rules adds to a function's policy.
+
+    Rendered as Lambda stores it, so its size can be checked before it is added.
+    """
+    return {
+        "Sid": statement_id,
+        "Effect": "Allow",
+        "Principal": {"Service": EVENTS_PRINCIPAL},
+        "Action": "lambda:InvokeFunction",
+        "Resource": function_arn,
+        "Condition": {
+            "StringEquals": {"AWS:SourceAccount": account_id},
+            "ArnLike": {"AWS:SourceArn": rules_of_bus(bus_arn)},
+        },
+    }
+
+
+def lambda_resource_policy(statements: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A function's resource-based policy holding `statements`."""
+    return {"Version": VERSION, "Id": "default", "Statement": list(statements)}

@@ -12,6 +12,9 @@ MAX_RULE_NAME_LENGTH = 64
 MAX_EVENT_SOURCE_SUFFIX_LENGTH = 64
 MIN_RETRY_ATTEMPTS, MAX_RETRY_ATTEMPTS = 0, 185
 MIN_EVENT_AGE, MAX_EVENT_AGE = 60, 86400
+# Lambda's own retries of an asynchronous invocation, and how old an event it still retries.
+MIN_ASYNC_RETRIES, MAX_ASYNC_RETRIES = 0, 2
+MAX_ASYNC_EVENT_AGE = 21600
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
 # CloudWatch Logs accepts only these retention periods (days); 0 would mean "never expire".

@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 
-from genesys_eventbridge.components import limits
+from genesys_eventbridge.components import limits, target_wiring
 from genesys_eventbridge.components.args import (
     CALLBACK_TARGET,
     LambdaCodeArgs,
@@ -17,7 +17,7 @@ from genesys_eventbridge.components.args import (
     SubscriptionArgs,
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
-from genesys_eventbridge.components.patterns import build_pattern
+from genesys_eventbridge.components.patterns import MAX_PATTERN_LENGTH, build_pattern, pattern_json
 
 DEFAULT_RULE = "default"
 EVENT_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
@@ -38,16 +38,29 @@ class RulePlan:
     """The EventBridge rule's name: `<component prefix>-<name>`."""
     topics: tuple[str, ...]
     filter_policy: Mapping[str, Any] | None
-    targets: tuple[pulumi.Input[str], ...]
+    """As given: it may hold Pulumi Outputs, resolved by `pattern_output`."""
+    targets: tuple[Any, ...]
     description: str
+    max_pattern_length: int = MAX_PATTERN_LENGTH
 
-    def pattern(self, source: str) -> dict[str, Any]:
-        """The rule's event pattern once the event source name is known."""
+    def pattern(
+        self, source: str, filter_policy: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The rule's event pattern once the source (and any Output in the policy) is known."""
         return build_pattern(
             rule=self.name,
             source=source,
             detail_types=self.topics,
-            filter_policy=self.filter_policy,
+            filter_policy=self.filter_policy if filter_policy is None else filter_policy,
+            max_length=self.max_pattern_length,
+        )
+
+    def pattern_output(self, source: pulumi.Input[str]) -> pulumi.Output[str]:
+        """The pattern's JSON once the source and every Output in the filter policy resolve;
+        building it validates the resolved values."""
+        policy = pulumi.Output.from_input(self.filter_policy or {})
+        return pulumi.Output.all(source, policy).apply(
+            lambda values: pattern_json(self.pattern(values[0], values[1]))
         )
 
 
@@ -58,6 +71,8 @@ class SubscriptionPlan:
     event_source_suffix: str
     topics: tuple[str, ...]
     rules: tuple[RulePlan, ...]
+    archive: RulePlan | None = None
+    """The archive's pattern, as a rule named `archive` (when an archive is configured)."""
 
     @property
     def uses_callback(self) -> bool:
@@ -70,14 +85,27 @@ def placeholder_source(suffix: str) -> str:
     return f"{EVENT_SOURCE_PREFIX}{'0' * ORG_ID_LENGTH}/{suffix}"
 
 
-def plan_subscription(name: str, args: SubscriptionArgs, region: object = None) -> SubscriptionPlan:
+def default_suffix(name: str, stack: str | None) -> str:
+    """`<stack>-<name>` made a valid suffix: two stacks of one program never share a source."""
+    stem = f"{stack}-{name}" if stack else name
+    return limits.sanitize_name(stem, limits.MAX_EVENT_SOURCE_SUFFIX_LENGTH)
+
+
+def plan_subscription(
+    name: str, args: SubscriptionArgs, region: object = None, stack: str | None = None
+) -> SubscriptionPlan:
     """Check the component `name`'s `args` against EventBridge's rules and limits.
 
-    Raises SubscriptionArgsError (or the patterns module's PatternError) naming the first problem.
+    `stack` is the Pulumi stack's name, part of the default event source suffix. Raises
+    SubscriptionArgsError (or the patterns module's PatternError) naming the first problem.
     """
     topics = _check_topics(args.topics)
-    suffix = _event_source_suffix(name, args.event_source_suffix)
+    suffix = _event_source_suffix(name, args.event_source_suffix, stack)
     _check_delivery(args)
+    _check_settings(args)
+    max_pattern = _quota(
+        args.quotas.max_pattern_length, MAX_PATTERN_LENGTH, field="quotas.max_pattern_length"
+    )
     if args.rules is not None and args.filter_policy is not None:
         raise SubscriptionArgsError(
             "filter_policy applies only when no rules are given; move it into each RuleArgs"
@@ -96,13 +124,18 @@ def plan_subscription(name: str, args: SubscriptionArgs, region: object = None) 
         )
     else:
         rule_args = list(args.rules)
-    quota = limits.max_rules_per_bus(region)
+    quota = _quota(
+        args.quotas.max_rules_per_bus,
+        limits.max_rules_per_bus(region),
+        field="quotas.max_rules_per_bus",
+    )
     if len(rule_args) > quota:
         extra = rule_args[quota]
         raise SubscriptionArgsError(
             f"rules: {len(rule_args)} rules on one event bus, more than EventBridge's {quota}"
             f" (rule {getattr(extra, 'name', '?')!r} is number {quota + 1}). Merge rules (one"
-            " filter policy can use $or) or split the topics over several subscriptions.",
+            " filter policy can use $or), split the topics over several subscriptions, or set"
+            " quotas.max_rules_per_bus if AWS raised the account's quota.",
             field="rules",
             rule=getattr(extra, "name", None),
         )
@@ -111,21 +144,99 @@ def plan_subscription(name: str, args: SubscriptionArgs, region: object = None) 
     seen: set[str] = set()
     plans: list[RulePlan] = []
     for rule in rule_args:
-        plan = _plan_rule(rule, prefix=prefix, topics=topics, seen=seen)
-        plan.pattern(source)  # size and syntax checks, with the placeholder source
+        plan = _plan_rule(
+            rule, prefix=prefix, topics=topics, seen=seen, region=region, max_pattern=max_pattern
+        )
+        # Size and syntax checks with the placeholder source; Outputs in the policy stand in as
+        # plain values here and are checked again once they resolve.
+        plan.pattern(source, static_view(plan.filter_policy))
         plans.append(plan)
-    _check_generated_names(name, args, plans)
-    return SubscriptionPlan(event_source_suffix=suffix, topics=topics, rules=tuple(plans))
+    _check_generated_names(name, args)
+    return SubscriptionPlan(
+        event_source_suffix=suffix,
+        topics=topics,
+        rules=tuple(plans),
+        archive=_plan_archive(args, topics, source, max_pattern),
+    )
+
+
+_UNKNOWN = "pulumi-output"
+"""Stands in for an Output in a filter policy's static check: a valid exact-match value."""
+
+
+def static_view(policy: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`policy` with every Output replaced by a value valid wherever a matcher may stand.
+
+    A matcher that holds an Output anywhere (`{"prefix": out}`, `{"numeric": [">", out]}`)
+    becomes the plain string stand-in, so everything around it is still checked now.
+    """
+    if not isinstance(policy, Mapping):
+        return policy  # type: ignore[return-value]  # build_pattern reports the wrong type
+    view: dict[str, Any] = {}
+    for key, value in policy.items():
+        if key == "$or" and isinstance(value, (list, tuple)):
+            view[key] = [
+                static_view(branch) for branch in value if not isinstance(branch, pulumi.Output)
+            ]
+        elif isinstance(value, pulumi.Output):
+            view[key] = [_UNKNOWN]
+        elif isinstance(value, (list, tuple)):
+            view[key] = [_UNKNOWN if _holds_output(item) else item for item in value]
+        else:
+            view[key] = value
+    return view
+
+
+def _holds_output(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_output(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_output(v) for v in value)
+    return False
+
+
+def _quota(given: object, default: int, *, field: str) -> int:
+    if given is None:
+        return default
+    return limits.check_range(given, 1, 1_000_000, field=field)
+
+
+def _plan_archive(
+    args: SubscriptionArgs, topics: tuple[str, ...], source: str, max_pattern: int
+) -> RulePlan | None:
+    archive = args.archive
+    if archive is None:
+        return None
+    limits.check_range(
+        archive.retention_days, 0, 36500, field="archive.retention_days", unit=" days"
+    )
+    plan = RulePlan(
+        name="archive",
+        rule_name="archive",
+        topics=topics,
+        filter_policy=archive.filter_policy,
+        targets=(),
+        description="",
+        max_pattern_length=max_pattern,
+    )
+    try:
+        plan.pattern(source, static_view(archive.filter_policy))
+    except Exception as err:
+        raise SubscriptionArgsError(
+            f"archive.filter_policy: {err}", field="archive.filter_policy"
+        ) from None
+    return plan
 
 
 # pulumi-aws names a resource `<logical name>-<7 random characters>`; these physical names have
 # AWS length limits, which would otherwise fail only at `up`, in the provider's words.
 _AUTONAME_SUFFIX = 8
 _MAX_FUNCTION_NAME = 64  # Lambda function name
-_MAX_STATEMENT_ID = 100  # Lambda permission statement id
 
 
-def _check_generated_names(name: str, args: SubscriptionArgs, plans: Sequence[RulePlan]) -> None:
+def _check_generated_names(name: str, args: SubscriptionArgs) -> None:
     if args.lambda_arn is None:
         function = f"{name}-callback"
         if len(function) + _AUTONAME_SUFFIX > _MAX_FUNCTION_NAME:
@@ -134,16 +245,6 @@ def _check_generated_names(name: str, args: SubscriptionArgs, plans: Sequence[Ru
                 f"the subscription name {name!r} has {len(name)} characters: its callback"
                 f" function's name would pass Lambda's {_MAX_FUNCTION_NAME}; use at most {room}.",
                 field="name",
-            )
-    for plan in plans:
-        statement = f"{name}-rule-{plan.name}-target-{len(plan.targets) - 1}-permission"
-        if len(statement) + _AUTONAME_SUFFIX > _MAX_STATEMENT_ID:
-            raise SubscriptionArgsError(
-                f"rule {plan.name!r}: the subscription and rule names together are too long for"
-                f" the Lambda permission's statement id (at most {_MAX_STATEMENT_ID} characters"
-                f" with {statement!r} and a suffix); shorten the rule or subscription name.",
-                field="rules.name",
-                rule=plan.name,
             )
 
 
@@ -174,9 +275,9 @@ def _check_topics(topics: object) -> tuple[str, ...]:
     return tuple(topics)
 
 
-def _event_source_suffix(name: str, given: str | None) -> str:
+def _event_source_suffix(name: str, given: str | None, stack: str | None) -> str:
     if given is None:
-        return limits.sanitize_name(name, limits.MAX_EVENT_SOURCE_SUFFIX_LENGTH)
+        return default_suffix(name, stack)
     if not isinstance(given, str) or not limits.EVENT_SOURCE_SUFFIX.fullmatch(given):
         raise SubscriptionArgsError(
             "event_source_suffix must be 1-64 characters of letters, digits, '.', '-' or '_';"
@@ -209,11 +310,65 @@ def _check_delivery(args: SubscriptionArgs) -> None:
         )
     if args.lambda_code is not None:
         _check_code(args.lambda_code)
+    if isinstance(args.lambda_arn, str):
+        from genesys_eventbridge.components.lambda_targets import check_function_arn
+
+        check_function_arn(args.lambda_arn, args.aws_region, field="lambda_arn")
     if args.lambda_arn is None and args.log_retention_in_days not in limits.LOG_RETENTION_DAYS:
         raise SubscriptionArgsError(
             f"log_retention_in_days must be one of CloudWatch's periods"
             f" {sorted(limits.LOG_RETENTION_DAYS)}; got {args.log_retention_in_days!r}.",
             field="log_retention_in_days",
+        )
+
+
+_LOG_FORMATS = ("Text", "JSON")
+_ARCHITECTURES = ("x86_64", "arm64")
+
+
+def _check_settings(args: SubscriptionArgs) -> None:
+    """The newer settings: Lambda's async retries, the callback's options, waits, alarms."""
+    if args.enabled is not None and not isinstance(args.enabled, bool):
+        raise SubscriptionArgsError(
+            f"enabled must be true or false; got {args.enabled!r}. (It decides whether the bus"
+            " and rules are declared, so it cannot be an Output.)",
+            field="enabled",
+        )
+    invoke = args.async_invoke
+    limits.check_range(
+        invoke.maximum_retry_attempts,
+        limits.MIN_ASYNC_RETRIES,
+        limits.MAX_ASYNC_RETRIES,
+        field="async_invoke.maximum_retry_attempts",
+    )
+    limits.check_range(
+        invoke.maximum_event_age_in_seconds,
+        limits.MIN_EVENT_AGE,
+        limits.MAX_ASYNC_EVENT_AGE,
+        field="async_invoke.maximum_event_age_in_seconds",
+        unit=" seconds",
+    )
+    if args.reserved_concurrency is not None:
+        limits.check_range(args.reserved_concurrency, 1, 1_000_000, field="reserved_concurrency")
+    if args.log_format not in _LOG_FORMATS:
+        raise SubscriptionArgsError(
+            f"log_format must be one of {list(_LOG_FORMATS)}; got {args.log_format!r}.",
+            field="log_format",
+        )
+    limits.check_range(
+        args.partner_source_timeout, 0, 3600, field="partner_source_timeout", unit=" seconds"
+    )
+    if args.alarms is not None:
+        period = limits.check_range(
+            args.alarms.period, 60, 86400, field="alarms.period", unit=" seconds"
+        )
+        if period % 60:
+            raise SubscriptionArgsError(
+                f"alarms.period must be a multiple of 60 seconds; got {period}.",
+                field="alarms.period",
+            )
+        limits.check_range(
+            args.alarms.evaluation_periods, 1, 100, field="alarms.evaluation_periods"
         )
 
 
@@ -249,9 +404,23 @@ def _check_code(code: LambdaCodeArgs) -> None:
         field="lambda_code.timeout",
         unit=" seconds",
     )
+    if code.architecture not in _ARCHITECTURES:
+        raise SubscriptionArgsError(
+            f"lambda_code.architecture must be one of {list(_ARCHITECTURES)};"
+            f" got {code.architecture!r}.",
+            field="lambda_code.architecture",
+        )
 
 
-def _plan_rule(rule: RuleArgs, *, prefix: str, topics: tuple[str, ...], seen: set[str]) -> RulePlan:
+def _plan_rule(
+    rule: RuleArgs,
+    *,
+    prefix: str,
+    topics: tuple[str, ...],
+    seen: set[str],
+    region: object,
+    max_pattern: int,
+) -> RulePlan:
     if not isinstance(rule, RuleArgs):
         raise SubscriptionArgsError(
             f"rules: every item must be a RuleArgs; got {type(rule).__name__}.", field="rules"
@@ -285,8 +454,9 @@ def _plan_rule(rule: RuleArgs, *, prefix: str, topics: tuple[str, ...], seen: se
         rule_name=rule_name,
         topics=_rule_topics(rule, topics),
         filter_policy=rule.filter_policy,
-        targets=_rule_targets(rule),
+        targets=_rule_targets(rule, region),
         description=rule.description or f"Genesys Cloud events: rule {name!r}",
+        max_pattern_length=max_pattern,
     )
 
 
@@ -312,7 +482,7 @@ def _rule_topics(rule: RuleArgs, topics: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(topic for topic in topics if topic in set(rule.topics))
 
 
-def _rule_targets(rule: RuleArgs) -> tuple[pulumi.Input[str], ...]:
+def _rule_targets(rule: RuleArgs, region: object) -> tuple[Any, ...]:
     if rule.targets is None:
         return (CALLBACK_TARGET,)
     if isinstance(rule.targets, (str, bytes)) or not rule.targets:
@@ -339,4 +509,6 @@ def _rule_targets(rule: RuleArgs) -> tuple[pulumi.Input[str], ...]:
             field="rules.targets",
             rule=rule.name,
         )
+    for index, target in enumerate(targets):
+        target_wiring.check_target(rule.name, index, target, region)
     return targets

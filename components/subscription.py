@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -10,10 +12,23 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import iam
+from genesys_eventbridge.components import iam, policy_size
 from genesys_eventbridge.components.args import CALLBACK_TARGET, LambdaCodeArgs, SubscriptionArgs
-from genesys_eventbridge.components.patterns import pattern_json
-from genesys_eventbridge.components.plan import RulePlan, SubscriptionPlan, plan_subscription
+from genesys_eventbridge.components.lambda_targets import (
+    EXTRAS_KEY,
+    LambdaFunction,
+    LambdaFunctions,
+    plan_functions,
+    role_lookup,
+)
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.plan import (
+    RulePlan,
+    SubscriptionPlan,
+    placeholder_source,
+    plan_subscription,
+)
+from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, declare_target
 from genesys_eventbridge.provider.integration_resource import (
     EventBridgeIntegration,
     EventBridgeIntegrationArgs,
@@ -22,7 +37,10 @@ from genesys_eventbridge.provider.integration_resource import (
 TYPE_TOKEN = "genesys:eventbridge:Subscription"
 HANDLER_FILE = Path(__file__).resolve().parent / "handler" / "handler.py"
 HANDLER_ENTRY = "handler.handler"
-HANDLER_RUNTIME = "python3.12"
+HANDLER_RUNTIME = "python3.13"
+HANDLER_ARCHITECTURE = "arm64"
+# How often the bus's wait looks for the partner event source in AWS.
+SOURCE_POLL_SECONDS = 10.0
 REGISTER_ACTION = "register_subscription"
 # Events that exhausted their retries stay in the dead-letter queue for SQS's maximum, 14 days.
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
@@ -40,6 +58,14 @@ OUTPUT_NAMES = (
 """The component's outputs, as attributes and as registered outputs."""
 
 
+class PartnerSourceMissingError(RuntimeError):
+    """The partner event source did not appear in AWS in time; the message names it."""
+
+
+class AccountMismatchError(SubscriptionArgsError):
+    """`aws_account_id` is not the account the AWS provider deploys to."""
+
+
 class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     """A Genesys Cloud -> Amazon EventBridge subscription: the Genesys integration, the partner
     event bus, one rule per filter, the targets (by default a logging Lambda), a dead-letter
@@ -49,12 +75,12 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     """The Genesys integration's id."""
     event_source_name: pulumi.Output[str]
     """`aws.partner/genesys.com/cloud/<org id>/<suffix>`: the partner event source."""
-    event_bus_name: pulumi.Output[str]
-    """The partner event bus's name (equal to the event source name)."""
-    event_bus_arn: pulumi.Output[str]
-    """The partner event bus's ARN."""
+    event_bus_name: pulumi.Output[str | None]
+    """The partner event bus's name (equal to the event source name); None while disabled."""
+    event_bus_arn: pulumi.Output[str | None]
+    """The partner event bus's ARN; None while disabled."""
     rule_arns: pulumi.Output[dict[str, str]]
-    """Each rule's name (as declared) -> its EventBridge rule ARN."""
+    """Each rule's name (as declared) -> its EventBridge rule ARN (none while disabled)."""
     lambda_arn: pulumi.Output[str | None]
     """The callback function's ARN (None when no rule targets the callback and nothing notifies)."""
     role_arn: pulumi.Output[str | None]
@@ -72,7 +98,10 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     ) -> None:
         """Declare the subscription `name`; raise SubscriptionArgsError/PatternError on bad args."""
         # Everything checkable without AWS is checked before a single resource is declared.
-        plan = plan_subscription(name, args, region=args.aws_region)
+        plan = plan_subscription(name, args, region=args.aws_region, stack=pulumi.get_stack())
+        uses_callback = plan.uses_callback or args.notify_on_change
+        specs = plan_functions(plan, args.lambda_arn, uses_callback)
+        _check_queue_policy_at_preview(name, plan, args, specs)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name = name
         self._args = args
@@ -94,9 +123,13 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             ),
             opts=self._child(),
         )
-        source = integration.event_source_name
-        # Named after the partner source, which exists once the integration is ACTIVE: the
-        # integration's create returns only then, and the bus waits for it.
+        self.integration_id = integration.integration_id
+        self.event_source_name = integration.event_source_name
+        if args.enabled is False:
+            self._deferred(name)
+            return
+
+        source = self._wait_for_source(integration.event_source_name)
         bus = aws.cloudwatch.EventBus(
             f"{name}-bus",
             name=source,
@@ -105,24 +138,42 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._child(depends_on=[integration]),
         )
-
-        callback_arn, role_arn = self._callback(plan, args)
-        rules = {rule.name: self._rule(rule, bus, source) for rule in plan.rules}
-        queue, queue_policy = (
-            self._dead_letter_queue(rules) if args.dead_letter_queue else (None, None)
+        queue = self._dead_letter_queue() if args.dead_letter_queue else None
+        callback_arn, role_arn, callback_ready = self._callback(plan, args, queue)
+        functions = self._functions(specs, callback_arn)
+        patterns = {rule.name: rule.pattern_output(source) for rule in plan.rules}
+        rules = {rule.name: self._rule(rule, bus, patterns[rule.name]) for rule in plan.rules}
+        context = TargetContext(
+            component=self,
+            name=name,
+            args=args,
+            region=self._region,
+            account_id=account_id,
+            bus=bus,
+            tags=self._tags,
+            dead_letter_queue=queue,
+        )
+        if queue is not None:
+            context.dead_letter_ready.append(
+                self._dead_letter_policy(queue, bus, account_id, functions)
+            )
+        context.extras[EXTRAS_KEY] = LambdaFunctions(
+            context,
+            functions,
+            deploy_region=region,
+            event_source_suffix=plan.event_source_suffix,
+            callback_ready=callback_ready,
         )
         wiring: list[pulumi.Resource] = []
         for rule in plan.rules:
-            wiring += self._targets(
-                rule, rules[rule.name], bus, callback_arn, account_id, queue, queue_policy
-            )
+            for index, spec in enumerate(rule.targets):
+                target = RuleTarget(rule=rule, event_rule=rules[rule.name], index=index, spec=spec)
+                wiring += declare_target(context, target)
         if args.notify_on_change:
-            self._notify(plan, integration, bus, rules, callback_arn, wiring)
+            self._notify(plan, integration, bus, rules, patterns, callback_arn, wiring)
 
-        self.integration_id = integration.integration_id
-        self.event_source_name = source
-        self.event_bus_name = bus.name
-        self.event_bus_arn = bus.arn
+        self.event_bus_name = cast(pulumi.Output[str | None], bus.name)
+        self.event_bus_arn = cast(pulumi.Output[str | None], bus.arn)
         self.rule_arns = cast(
             pulumi.Output[dict[str, str]],
             pulumi.Output.all(**{rule_name: rule.arn for rule_name, rule in rules.items()}),
@@ -136,15 +187,38 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     def _child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
 
-    def _aws_target(self, args: SubscriptionArgs) -> tuple[pulumi.Input[str], pulumi.Input[str]]:
-        """The account and region receiving the events: as given, else the deploying ones."""
+    def _deferred(self, name: str) -> None:
+        """`enabled: false`: the integration alone, until Genesys may create the source."""
+        pulumi.log.warn(
+            f"subscription {name!r} is disabled (enabled: false): only its Genesys integration is"
+            " declared. Genesys creates the partner event source when the integration is"
+            " enabled, so the event bus, rules, targets and dead-letter queue are declared once"
+            " you set enabled: true.",
+            resource=self,
+        )
+        none = _optional(None)
+        self.event_bus_name = none
+        self.event_bus_arn = none
+        self.rule_arns = cast(pulumi.Output[dict[str, str]], pulumi.Output.from_input({}))
+        self.lambda_arn = none
+        self.role_arn = none
+        self.dead_letter_queue_arn = none
+        self.dead_letter_queue_url = none
+        self.register_outputs({key: getattr(self, key) for key in OUTPUT_NAMES})
+
+    def _aws_target(self, args: SubscriptionArgs) -> tuple[pulumi.Output[str], pulumi.Input[str]]:
+        """The account and region receiving the events: as given, else the deploying ones.
+
+        A given account must be the deploying one: the source appears there, the bus is made
+        with the provider's credentials."""
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
-        account_id: pulumi.Input[str]
-        region: pulumi.Input[str]
+        deploying = aws.get_caller_identity_output(opts=invoke_opts).account_id
+        account_id: pulumi.Output[str]
         if args.aws_account_id is not None:
-            account_id = args.aws_account_id
+            account_id = pulumi.Output.all(args.aws_account_id, deploying).apply(_same_account)
         else:
-            account_id = aws.get_caller_identity_output(opts=invoke_opts).account_id
+            account_id = deploying
+        region: pulumi.Input[str]
         if args.aws_region is not None:
             region = args.aws_region
         else:
@@ -152,14 +226,79 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             region = aws.get_region_output(opts=invoke_opts).region
         return account_id, region
 
+    def _wait_for_source(self, source: pulumi.Output[str]) -> pulumi.Output[str]:
+        """The source's name, once the partner event source exists in AWS (polled)."""
+        timeout = float(self._args.partner_source_timeout)
+        region = pulumi.Output.from_input(self._region)
+        component = self
+
+        async def wait(values: list[Any]) -> str:
+            name, region_name = values
+            deadline = time.monotonic() + timeout
+            problem = "no partner event source of that name"
+            while True:
+                try:
+                    found = aws.cloudwatch.get_event_source(
+                        name_prefix=name,
+                        region=region_name,
+                        opts=pulumi.InvokeOptions(parent=component),
+                    )
+                    if found.name == name and found.state != "DELETED":
+                        return str(name)
+                    problem = f"found {found.name!r} in state {found.state}"
+                except Exception as err:  # the lookup fails while nothing matches
+                    problem = " ".join(str(err).split())[:300]
+                if time.monotonic() >= deadline:
+                    raise PartnerSourceMissingError(
+                        f"subscription {component._name!r}: the partner event source {name!r} did"
+                        f" not appear in AWS within {timeout:g} s ({problem}). Genesys creates it"
+                        " when the integration is ACTIVE: check the integration in Genesys Admin >"
+                        " Integrations (enabled, ACTIVE, the right AWS account and region), then"
+                        " run `pulumi up` again; raise partner_source_timeout if it is slow."
+                    )
+                await asyncio.sleep(SOURCE_POLL_SECONDS)
+
+        return pulumi.Output.all(source, region).apply(wait)
+
+    def _functions(
+        self, specs: Sequence[Any], callback_arn: pulumi.Output[str] | None
+    ) -> list[LambdaFunction]:
+        functions: list[LambdaFunction] = []
+        for spec in specs:
+            if isinstance(spec, str) and spec == CALLBACK_TARGET:
+                given = self._args.lambda_arn
+                functions.append(
+                    LambdaFunction(
+                        key="callback",
+                        arn=given
+                        if isinstance(given, str)
+                        else cast(pulumi.Output[str], callback_arn),
+                        external=self._args.lambda_arn is not None,
+                        field="lambda_arn" if self._args.lambda_arn is not None else "lambda_code",
+                    )
+                )
+                continue
+            where = self._target_field(spec)
+            functions.append(
+                LambdaFunction(key=f"fn-{len(functions)}", arn=spec, external=True, field=where)
+            )
+        return functions
+
+    def _target_field(self, spec: Any) -> str:
+        for rule_index, rule in enumerate(self._args.rules or []):
+            for index, target in enumerate(rule.targets or []):
+                if target is spec or (isinstance(spec, str) and target == spec):
+                    return f"rules[{rule_index}].targets[{index}]"
+        return "rules.targets"
+
     def _callback(
-        self, plan: SubscriptionPlan, args: SubscriptionArgs
-    ) -> tuple[pulumi.Output[str] | None, pulumi.Output[str] | None]:
-        """The callback function's ARN and its role's ARN (a given function has no role here)."""
+        self, plan: SubscriptionPlan, args: SubscriptionArgs, queue: aws.sqs.Queue | None
+    ) -> tuple[pulumi.Output[str] | None, pulumi.Output[str] | None, list[pulumi.Resource]]:
+        """The callback's ARN, its role's ARN, and what must exist before it may run."""
         if args.lambda_arn is not None:
-            return pulumi.Output.from_input(args.lambda_arn), None
+            return pulumi.Output.from_input(args.lambda_arn), None, []
         if not plan.uses_callback and not args.notify_on_change:
-            return None, None
+            return None, None, []
         name = self._name
         role = aws.iam.Role(
             f"{name}-role",
@@ -175,12 +314,26 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._child(),
         )
-        role_policy = aws.iam.RolePolicy(
-            f"{name}-logs-policy",
-            role=role.id,
-            policy=log_group.arn.apply(lambda arn: json.dumps(iam.lambda_logging_policy(arn))),
-            opts=self._child(),
-        )
+        ready: list[pulumi.Resource] = [
+            aws.iam.RolePolicy(
+                f"{name}-logs-policy",
+                role=role.id,
+                policy=log_group.arn.apply(lambda arn: json.dumps(iam.lambda_logging_policy(arn))),
+                opts=self._child(),
+            )
+        ]
+        if queue is not None:
+            # The async invoke config's on-failure destination: the role may send there only.
+            ready.append(
+                aws.iam.RolePolicy(
+                    f"{name}-dlq-send-policy",
+                    role=role.id,
+                    policy=queue.arn.apply(
+                        lambda arn: json.dumps(iam.lambda_on_failure_policy(arn))
+                    ),
+                    opts=self._child(),
+                )
+            )
         code = args.lambda_code or _bundled_code()
         function = aws.lambda_.Function(
             f"{name}-callback",
@@ -188,41 +341,41 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             code=_archive(code.code),
             handler=code.handler,
             runtime=code.runtime,
+            architectures=[code.architecture],
             memory_size=code.memory_size,
             timeout=code.timeout,
+            reserved_concurrent_executions=args.reserved_concurrency,
             environment=aws.lambda_.FunctionEnvironmentArgs(variables=dict(code.environment))
             if code.environment
             else None,
             # Its own group, so the role may write there and nowhere else.
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-                log_format="Text", log_group=log_group.name
+                log_format=args.log_format, log_group=log_group.name
             ),
             description="Genesys Cloud EventBridge callback",
             region=self._region,
             tags=self._tags,
             # The first invocation must already be able to log.
-            opts=self._child(depends_on=[role_policy]),
+            opts=self._child(depends_on=ready[:1]),
         )
-        return function.arn, role.arn
+        return function.arn, role.arn, ready
 
     def _rule(
-        self, rule: RulePlan, bus: aws.cloudwatch.EventBus, source: pulumi.Output[str]
+        self, rule: RulePlan, bus: aws.cloudwatch.EventBus, pattern: pulumi.Output[str]
     ) -> aws.cloudwatch.EventRule:
         return aws.cloudwatch.EventRule(
             f"{self._name}-rule-{rule.name}",
             name=rule.rule_name,
             event_bus_name=bus.name,
-            event_pattern=source.apply(lambda src: pattern_json(rule.pattern(src))),
+            event_pattern=pattern,
             description=rule.description,
             region=self._region,
             tags=self._tags,
             opts=self._child(),
         )
 
-    def _dead_letter_queue(
-        self, rules: Mapping[str, aws.cloudwatch.EventRule]
-    ) -> tuple[aws.sqs.Queue, aws.sqs.QueuePolicy]:
-        queue = aws.sqs.Queue(
+    def _dead_letter_queue(self) -> aws.sqs.Queue:
+        return aws.sqs.Queue(
             f"{self._name}-dlq",
             sqs_managed_sse_enabled=True,
             message_retention_seconds=DLQ_RETENTION_SECONDS,
@@ -230,68 +383,33 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._child(),
         )
-        policy = pulumi.Output.all(queue.arn, *(rule.arn for rule in rules.values())).apply(
-            lambda arns: json.dumps(iam.dead_letter_queue_policy(arns[0], arns[1:]))
-        )
-        queue_policy = aws.sqs.QueuePolicy(
+
+    def _dead_letter_policy(
+        self,
+        queue: aws.sqs.Queue,
+        bus: aws.cloudwatch.EventBus,
+        account_id: pulumi.Input[str],
+        functions: Sequence[LambdaFunction],
+    ) -> aws.sqs.QueuePolicy:
+        """One statement for every rule of the bus, one for the external functions' roles."""
+        external = [f for f in functions if f.external]
+        if not self._args.async_invoke.external_functions:
+            external = []
+        roles = [role_lookup(function, self, self._region) for function in external]
+
+        def render(values: list[Any]) -> str:
+            queue_arn, bus_arn, account, *role_arns = values
+            document = iam.dead_letter_queue_policy(queue_arn, bus_arn, account, role_arns)
+            policy_size.check_queue_policy(document, functions=len(role_arns))
+            return policy_size.rendered(document)
+
+        return aws.sqs.QueuePolicy(
             f"{self._name}-dlq-policy",
             queue_url=queue.url,
-            policy=policy,
+            policy=pulumi.Output.all(queue.arn, bus.arn, account_id, *roles).apply(render),
             region=self._region,
             opts=self._child(),
         )
-        return queue, queue_policy
-
-    def _targets(
-        self,
-        rule: RulePlan,
-        event_rule: aws.cloudwatch.EventRule,
-        bus: aws.cloudwatch.EventBus,
-        callback_arn: pulumi.Output[str] | None,
-        account_id: pulumi.Input[str],
-        queue: aws.sqs.Queue | None,
-        queue_policy: aws.sqs.QueuePolicy | None,
-    ) -> list[pulumi.Resource]:
-        """One EventTarget per target of `rule`, each with an invoke permission scoped to it."""
-        created: list[pulumi.Resource] = []
-        retry = self._args.retry_policy
-        for index, target in enumerate(rule.targets):
-            is_callback = isinstance(target, str) and target == CALLBACK_TARGET
-            arn: pulumi.Input[str] = (
-                cast(pulumi.Output[str], callback_arn) if is_callback else target
-            )
-            child = f"{self._name}-rule-{rule.name}-target-{index}"
-            permission = aws.lambda_.Permission(
-                f"{child}-permission",
-                action="lambda:InvokeFunction",
-                function=arn,
-                principal=iam.EVENTS_PRINCIPAL,
-                source_arn=event_rule.arn,
-                source_account=account_id,
-                region=self._region,
-                opts=self._child(),
-            )
-            target_resource = aws.cloudwatch.EventTarget(
-                child,
-                rule=event_rule.name,
-                event_bus_name=bus.name,
-                arn=arn,
-                target_id=CALLBACK_TARGET if is_callback else f"target-{index}",
-                retry_policy=aws.cloudwatch.EventTargetRetryPolicyArgs(
-                    maximum_retry_attempts=retry.maximum_retry_attempts,
-                    maximum_event_age_in_seconds=retry.maximum_event_age_in_seconds,
-                ),
-                dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=queue.arn)
-                if queue
-                else None,
-                region=self._region,
-                # Allowed to invoke (and to dead-letter) before the first event is routed.
-                opts=self._child(
-                    depends_on=[permission, *([queue_policy] if queue_policy else [])]
-                ),
-            )
-            created += [permission, target_resource]
-        return created
 
     def _notify(
         self,
@@ -299,6 +417,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         integration: EventBridgeIntegration,
         bus: aws.cloudwatch.EventBus,
         rules: Mapping[str, aws.cloudwatch.EventRule],
+        patterns: Mapping[str, pulumi.Output[str]],
         callback_arn: pulumi.Output[str] | None,
         wiring: Sequence[pulumi.Resource],
     ) -> aws.lambda_.Invocation:
@@ -308,6 +427,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             integration.event_source_name,
             bus.name,
             pulumi.Output.all(**{name: rule.arn for name, rule in rules.items()}),
+            pulumi.Output.all(**patterns),
         ).apply(lambda values: json.dumps(_registration(plan, *values), sort_keys=True))
         return aws.lambda_.Invocation(
             f"{self._name}-notify",
@@ -320,12 +440,63 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         )
 
 
+def _same_account(values: list[Any]) -> str:
+    given, deploying = values
+    if str(given) != str(deploying):
+        raise AccountMismatchError(
+            f"aws_account_id is {given}, but the AWS provider deploys to account {deploying}:"
+            f" Genesys would create the partner event source in {given} while the bus is"
+            f" created in {deploying}. Set aws_account_id to {deploying} (or leave it unset), or"
+            f" deploy with credentials for {given}.",
+            field="aws_account_id",
+        )
+    return str(given)
+
+
+# Lengths of what a placeholder must stand in for, before AWS names things.
+_LONGEST_REGION = "ap-southeast-5"
+_ACCOUNT = "0" * 12
+_ROLE_NAME = "r" * 64
+
+
+def _check_queue_policy_at_preview(
+    name: str, plan: SubscriptionPlan, args: SubscriptionArgs, specs: Sequence[Any]
+) -> None:
+    """Render the dead-letter queue's policy with stand-ins of the real lengths and check its
+    size before anything is declared; name the first rule whose functions break it."""
+    if not args.dead_letter_queue:
+        return
+    region = args.aws_region if isinstance(args.aws_region, str) else _LONGEST_REGION
+    account = args.aws_account_id if isinstance(args.aws_account_id, str) else _ACCOUNT
+    queue_arn = f"arn:aws:sqs:{region}:{account}:{name}-dlq-xxxxxxx"
+    bus_arn = f"arn:aws:events:{region}:{account}:event-bus/"
+    bus_arn += placeholder_source(plan.event_source_suffix)
+    counted = args.async_invoke.external_functions
+    external: list[Any] = []
+    if counted and args.lambda_arn is not None and CALLBACK_TARGET in specs:
+        external.append(args.lambda_arn)
+    first_over: str | None = None
+    for rule in plan.rules:
+        for target in rule.targets:
+            if counted and target in specs and target != CALLBACK_TARGET and target not in external:
+                external.append(target)
+        roles = [f"arn:aws:iam::{account}:role/{_ROLE_NAME}{i}" for i in range(len(external))]
+        document = iam.dead_letter_queue_policy(queue_arn, bus_arn, account, roles)
+        if policy_size.size_of(document) > policy_size.SQS_POLICY_LIMIT:
+            first_over = rule.name
+            break
+    roles = [f"arn:aws:iam::{account}:role/{_ROLE_NAME}{i}" for i in range(len(external))]
+    document = iam.dead_letter_queue_policy(queue_arn, bus_arn, account, roles)
+    policy_size.check_queue_policy(document, functions=len(external), first_over=first_over)
+
+
 def _registration(
     plan: SubscriptionPlan,
     integration_id: str,
     event_source_name: str,
     event_bus_name: str,
     rule_arns: Mapping[str, str],
+    patterns: Mapping[str, str],
 ) -> dict[str, Any]:
     """The `register_subscription` payload the callback receives."""
     return {
@@ -341,7 +512,7 @@ def _registration(
                     "rule_name": rule.rule_name,
                     "rule_arn": rule_arns.get(rule.name),
                     "topics": list(rule.topics),
-                    "event_pattern": rule.pattern(event_source_name),
+                    "event_pattern": json.loads(patterns[rule.name]),
                 }
                 for rule in plan.rules
             ],
@@ -354,6 +525,7 @@ def _bundled_code() -> LambdaCodeArgs:
         code=pulumi.AssetArchive({"handler.py": pulumi.FileAsset(str(HANDLER_FILE))}),
         handler=HANDLER_ENTRY,
         runtime=HANDLER_RUNTIME,
+        architecture=HANDLER_ARCHITECTURE,
         memory_size=128,
         timeout=10,
     )

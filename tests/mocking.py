@@ -28,6 +28,8 @@ INTEGRATION_TYPE = "pulumi-python:dynamic/genesys:EventBridgeIntegration"
 COMPONENT_TYPE = "genesys:eventbridge:Subscription"
 CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
 GET_REGION = "aws:index/getRegion:getRegion"
+GET_EVENT_SOURCE = "aws:cloudwatch/getEventSource:getEventSource"
+GET_FUNCTION = "aws:lambda/getFunction:getFunction"
 
 
 def _suffix(name: str) -> str:
@@ -38,18 +40,38 @@ def _suffix(name: str) -> str:
 class GenesysMocks(Mocks):
     """Realistic outputs: ARNs built from names, the integration's computed outputs."""
 
-    def __init__(self, org_id: str = ORG_ID) -> None:
+    def __init__(self, org_id: str = ORG_ID, account_id: str = ACCOUNT_ID) -> None:
         self.org_id = org_id
+        self.account_id = account_id
         self.calls: list[str] = []
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.calls.append(args.token)
         if args.token == CALLER_IDENTITY:
             return {
-                "accountId": ACCOUNT_ID,
-                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/deployer",
-                "id": ACCOUNT_ID,
+                "accountId": self.account_id,
+                "arn": f"arn:aws:iam::{self.account_id}:user/deployer",
+                "id": self.account_id,
                 "userId": "AIDAEXAMPLE",
+            }, []
+        if args.token == GET_EVENT_SOURCE:
+            # The partner source Genesys created for the integration (see event_source below).
+            name = args.args["namePrefix"]
+            return {
+                "name": name,
+                "namePrefix": name,
+                "state": "PENDING",
+                "arn": f"arn:aws:events:{REGION}::event-source/{name}",
+                "createdBy": "genesys.com",
+                "id": name,
+            }, []
+        if args.token == GET_FUNCTION:
+            # A function the user owns: its execution role is named after it.
+            function = str(args.args["functionName"]).rsplit(":", 1)[-1]
+            return {
+                "functionName": function,
+                "arn": args.args["functionName"],
+                "role": f"arn:aws:iam::{ACCOUNT_ID}:role/{function}-role",
             }, []
         if args.token == GET_REGION:
             return {

@@ -13,9 +13,11 @@ writes exactly one JSON line to stdout, which Lambda sends to the function's log
 - anything else: level ERROR, message "rejected event", with the `reason`; returns
   `{"status": "rejected", "reason": ...}`.
 
-A malformed event is rejected without raising, on purpose: an error makes Lambda and EventBridge
-retry the invocation (for up to a day with the default retry policy), and a malformed event stays
-malformed. The log line is the record; the dead-letter queue is kept for delivery failures.
+A malformed event is rejected without raising, on purpose. EventBridge invokes Lambda
+asynchronously, so EventBridge's retry policy ends once Lambda accepts the event; an exception
+makes Lambda retry (the subscription's `async_invoke.maximum_retry_attempts`, default 2) and then
+send the event to the subscription's dead-letter queue (the function's on-failure destination).
+A malformed event stays malformed, so retrying it only delays that; the log line is the record.
 """
 
 from __future__ import annotations

@@ -48,8 +48,12 @@ def build_pattern(
     source: str,
     detail_types: Sequence[str],
     filter_policy: Mapping[str, Any] | None,
+    max_length: int = MAX_PATTERN_LENGTH,
 ) -> dict[str, Any]:
-    """Build, validate and size-check the event pattern for one rule."""
+    """Build, validate and size-check the event pattern for one rule.
+
+    `max_length` is the account's pattern-length quota, when it was raised above AWS's default.
+    """
     if not isinstance(source, str) or not source:
         raise PatternError(rule, "source", "is empty; pass the integration's event source name")
     topics = _topics(rule, detail_types)
@@ -73,13 +77,14 @@ def build_pattern(
     pattern.update(_policy_pattern(filter_policy, rule=rule, topics=topics, where=""))
     validate_pattern(pattern, rule=rule)
     size = len(pattern_json(pattern))
-    if size > MAX_PATTERN_LENGTH:
+    if size > max_length:
         raise PatternError(
             rule,
             None,
-            f"is {size} characters long, over EventBridge's limit of {MAX_PATTERN_LENGTH}; "
+            f"is {size} characters long, over EventBridge's limit of {max_length}; "
             "split the filter policy across several rules (for example one rule per group of "
-            'topics or per "$or" alternative) or shorten its value lists',
+            'topics or per "$or" alternative), shorten its value lists, or set'
+            " quotas.max_pattern_length if AWS raised the account's quota",
         )
     return pattern
 

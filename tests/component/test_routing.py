@@ -83,7 +83,8 @@ def declared() -> Deployment:
     """The subscription as declared under mocks, with the samples' org id and suffix."""
     return run_program(
         lambda: GenesysEventBridgeSubscription(
-            "cx-events", SubscriptionArgs(topics=TOPICS, rules=RULES)
+            "cx-events",
+            SubscriptionArgs(topics=TOPICS, rules=RULES, event_source_suffix="cx-events"),
         )
     )
 

@@ -24,6 +24,8 @@ from tests.mocking import (
     ACCOUNT_ID,
     CALLER_IDENTITY,
     COMPONENT_TYPE,
+    GET_EVENT_SOURCE,
+    GET_FUNCTION,
     GET_REGION,
     INTEGRATION_TYPE,
     ORG_ID,
@@ -51,6 +53,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 QUEUE = "aws:sqs/queue:Queue"
 QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 INVOCATION = "aws:lambda/invocation:Invocation"
+INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
 
 
 def subscribe(name: str = "cx-events", **kwargs: Any) -> Callable[[], Any]:
@@ -59,7 +62,9 @@ def subscribe(name: str = "cx-events", **kwargs: Any) -> Callable[[], Any]:
     return lambda: GenesysEventBridgeSubscription(name, SubscriptionArgs(**kwargs))
 
 
-def source_name(suffix: str = "cx-events") -> str:
+def source_name(suffix: str = "test-cx-events") -> str:
+    """The partner source of a subscription; by default `<stack>-<name>` under the mocks'
+    stack `test`."""
     return f"aws.partner/genesys.com/cloud/{ORG_ID}/{suffix}"
 
 
@@ -117,9 +122,11 @@ def test_default_subscription_declares_exactly_its_children(default: Deployment)
             (BUS, "cx-events-bus"),
             (RULE, "cx-events-rule-default"),
             (TARGET, "cx-events-rule-default-target-0"),
-            (PERMISSION, "cx-events-rule-default-target-0-permission"),
+            (PERMISSION, "cx-events-invoke-callback"),
+            (INVOKE_CONFIG, "cx-events-callback-async"),
             (ROLE, "cx-events-role"),
             (ROLE_POLICY, "cx-events-logs-policy"),
+            (ROLE_POLICY, "cx-events-dlq-send-policy"),
             (LOG_GROUP, "cx-events-logs"),
             (FUNCTION, "cx-events-callback"),
             (QUEUE, "cx-events-dlq"),
@@ -196,15 +203,23 @@ def test_target_retries_a_day_then_dead_letters(default: Deployment) -> None:
     assert default.one(QUEUE_POLICY).urn in target.dependencies
 
 
-def test_permission_is_scoped_to_the_rule_and_account(default: Deployment) -> None:
+def rules_of(deployment: Deployment) -> str:
+    """The ARN pattern of every rule on the deployment's bus."""
+    bus_arn = deployment.one(BUS).outputs["arn"]
+    return bus_arn.replace(":event-bus/", ":rule/") + "/*"
+
+
+def test_permission_covers_the_bus_rules_and_account(default: Deployment) -> None:
     permission = default.one(PERMISSION)
     assert permission.inputs == {
         "action": "lambda:InvokeFunction",
         "function": default.one(FUNCTION).outputs["arn"],
         "principal": "events.amazonaws.com",
-        "sourceArn": default.one(RULE).outputs["arn"],
+        "sourceArn": f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{source_name()}/*",
         "sourceAccount": ACCOUNT_ID,
     }
+    # The rule's own ARN falls under the pattern: the permission lets it invoke.
+    assert default.one(RULE).outputs["arn"].startswith(rules_of(default)[:-1])
 
 
 def test_dead_letter_queue_is_encrypted_and_only_the_rules_may_send(default: Deployment) -> None:
@@ -217,7 +232,8 @@ def test_dead_letter_queue_is_encrypted_and_only_the_rules_may_send(default: Dep
     assert as_list(statement["Action"]) == ["sqs:SendMessage"]
     assert statement["Resource"] == queue.outputs["arn"]
     assert statement["Condition"] == {
-        "ArnEquals": {"aws:SourceArn": [default.one(RULE).outputs["arn"]]}
+        "ArnLike": {"aws:SourceArn": rules_of(default)},
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
     }
 
 
@@ -228,7 +244,7 @@ def test_callback_role_may_only_write_its_own_log_streams(default: Deployment) -
     [trust] = statements(role.inputs["assumeRolePolicy"])
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert trust["Action"] == "sts:AssumeRole"
-    role_policy = default.one(ROLE_POLICY)
+    role_policy = default.named("cx-events-logs-policy")
     assert role_policy.inputs["role"] == role.outputs["name"]
     [allowed] = statements(role_policy.inputs["policy"])
     assert sorted(as_list(allowed["Action"])) == ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -246,7 +262,8 @@ def test_no_policy_grants_a_wildcard_action_or_resource(default: Deployment) -> 
         for key in ("assumeRolePolicy", "policy")
         if key in r.inputs
     ]
-    assert len(documents) == 3  # trust policy, role policy, queue policy
+    # trust policy, logging and on-failure role policies, queue policy
+    assert len(documents) == 4
     for document in documents:
         for statement in statements(document):
             assert statement["Effect"] == "Allow"
@@ -282,34 +299,35 @@ def test_outputs(default: Deployment) -> None:
 
 
 def test_account_and_region_default_to_the_deploying_ones(default: Deployment) -> None:
-    assert sorted(default.calls) == sorted([CALLER_IDENTITY, GET_REGION])
+    assert sorted(default.calls) == sorted([CALLER_IDENTITY, GET_REGION, GET_EVENT_SOURCE])
     inputs = default.one(INTEGRATION_TYPE).inputs
     assert inputs["aws_account_id"] == ACCOUNT_ID
     assert inputs["aws_region"] == REGION
     assert inputs["topics"] == TOPICS
-    assert inputs["event_source_suffix"] == "cx-events"
+    assert inputs["event_source_suffix"] == "test-cx-events"
 
 
 def test_given_account_region_and_integration_settings_pass_through() -> None:
     deployment = run_program(
         subscribe(
-            aws_account_id="210987654321",
+            aws_account_id=ACCOUNT_ID,
             aws_region="eu-west-1",
             event_source_suffix="prod.cx_1",
-            enabled=False,
+            enabled=True,
             integration_name="CX events",
             notes="managed by pulumi",
             adopt_integration_id="5f1d3c2b-0000-4a1b-8c2d-3e4f5a6b7c8d",
         )
     )
-    assert deployment.calls == []  # nothing to look up
+    # The deploying account is still looked up, to compare; the region is not.
+    assert sorted(deployment.calls) == sorted([CALLER_IDENTITY, GET_EVENT_SOURCE])
     inputs = deployment.one(INTEGRATION_TYPE).inputs
     assert {k: inputs[k] for k in inputs if k not in ("__provider", "topics")} == {
         "resource_name": "cx-events-integration",
-        "aws_account_id": "210987654321",
+        "aws_account_id": ACCOUNT_ID,
         "aws_region": "eu-west-1",
         "event_source_suffix": "prod.cx_1",
-        "enabled": False,
+        "enabled": True,
         "integration_name": "CX events",
         "notes": "managed by pulumi",
         "adopt_integration_id": "5f1d3c2b-0000-4a1b-8c2d-3e4f5a6b7c8d",
@@ -318,18 +336,27 @@ def test_given_account_region_and_integration_settings_pass_through() -> None:
     # The AWS side lives in the region the events are published to.
     for typ in (BUS, RULE, TARGET, PERMISSION, FUNCTION, LOG_GROUP, QUEUE, QUEUE_POLICY):
         assert {r.inputs.get("region") for r in deployment.of_type(typ)} == {"eu-west-1"}, typ
-    assert deployment.one(PERMISSION).inputs["sourceAccount"] == "210987654321"
+    assert deployment.one(PERMISSION).inputs["sourceAccount"] == ACCOUNT_ID
+
+
+def test_an_account_other_than_the_deploying_one_is_refused_naming_both() -> None:
+    with pytest.raises(Exception) as caught:
+        run_program(subscribe(aws_account_id="210987654321"))
+    message = str(caught.value)
+    assert "aws_account_id is 210987654321" in message
+    assert f"deploys to account {ACCOUNT_ID}" in message
+    assert f"Set aws_account_id to {ACCOUNT_ID}" in message
 
 
 @pytest.mark.parametrize(
     ("name", "suffix"),
     [
-        ("cx events/prod", "cx-events-prod"),
-        ("a" * 47, "a" * 47),  # the longest name a callback function allows
-        ("__ok.name-1__", "__ok.name-1__"),
+        ("cx events/prod", "test-cx-events-prod"),
+        ("a" * 47, "test-" + "a" * 47),  # the longest name a callback function allows
+        ("__ok.name-1__", "test-__ok.name-1__"),
     ],
 )
-def test_event_source_suffix_defaults_to_the_sanitized_name(name: str, suffix: str) -> None:
+def test_event_source_suffix_defaults_to_stack_and_sanitized_name(name: str, suffix: str) -> None:
     deployment = run_program(subscribe(name))
     assert deployment.one(INTEGRATION_TYPE).inputs["event_source_suffix"] == suffix
     assert deployment.outputs["event_bus_name"] == source_name(suffix)
@@ -338,13 +365,29 @@ def test_event_source_suffix_defaults_to_the_sanitized_name(name: str, suffix: s
 # --- callback modes -------------------------------------------------------------------------
 
 
-def test_existing_lambda_arn_gets_only_permission_and_target() -> None:
+def test_existing_lambda_arn_gets_permission_target_and_async_config() -> None:
     deployment = run_program(subscribe(lambda_arn=EXTERNAL_ARN))
     for typ in (FUNCTION, ROLE, ROLE_POLICY, LOG_GROUP):
         assert deployment.of_type(typ) == [], typ
     assert deployment.one(TARGET).inputs["arn"] == EXTERNAL_ARN
     assert deployment.one(PERMISSION).inputs["function"] == EXTERNAL_ARN
-    assert deployment.one(PERMISSION).inputs["sourceArn"] == deployment.one(RULE).outputs["arn"]
+    assert deployment.one(PERMISSION).inputs["sourceArn"] == rules_of(deployment)
+    # Its failures go to the DLQ too; its role (looked up) may send there, by the queue policy.
+    config = deployment.one(INVOKE_CONFIG)
+    assert config.inputs["functionName"] == EXTERNAL_ARN
+    assert config.inputs["destinationConfig"] == {
+        "onFailure": {"destination": deployment.one(QUEUE).outputs["arn"]}
+    }
+    assert GET_FUNCTION in deployment.calls
+    statements_ = statements(deployment.one(QUEUE_POLICY).inputs["policy"])
+    assert statements_[1] == {
+        "Sid": "LambdaOnFailure",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:role/existing-consumer-role"},
+        "Action": "sqs:SendMessage",
+        "Resource": deployment.one(QUEUE).outputs["arn"],
+    }
+    assert deployment.one(QUEUE_POLICY).urn in config.dependencies
     assert deployment.outputs["lambda_arn"] == EXTERNAL_ARN
     assert deployment.outputs["role_arn"] is None
 
@@ -456,7 +499,7 @@ def test_each_rule_pins_source_and_its_topics_and_adds_its_filter(matrix: Deploy
     assert {r.inputs["eventBusName"] for r in matrix.of_type(RULE)} == {source_name()}
 
 
-def test_each_target_gets_a_permission_scoped_to_its_rule(matrix: Deployment) -> None:
+def test_each_function_gets_one_permission_for_all_rules(matrix: Deployment) -> None:
     rules = matrix.of_type(RULE)
     rule_arns = {r.name.removeprefix("cx-events-rule-"): r.outputs["arn"] for r in rules}
     callback = matrix.one(FUNCTION).outputs["arn"]
@@ -469,24 +512,32 @@ def test_each_target_gets_a_permission_scoped_to_its_rule(matrix: Deployment) ->
         ("cx-events-queue", "target-1", EXTERNAL_ARN),
         ("cx-events-audits", "target-0", EXTERNAL_ARN),
     }
-    permissions = {
-        (p.inputs["sourceArn"], p.inputs["function"]) for p in matrix.of_type(PERMISSION)
-    }
-    assert permissions == {
-        (rule_arns["customer"], callback),
-        (rule_arns["queue"], callback),
-        (rule_arns["queue"], EXTERNAL_ARN),
-        (rule_arns["audits"], EXTERNAL_ARN),
-    }
+    permissions = sorted(
+        (p.name, p.inputs["sourceArn"], p.inputs["function"]) for p in matrix.of_type(PERMISSION)
+    )
+    assert permissions == [
+        ("cx-events-invoke-callback", rules_of(matrix), callback),
+        ("cx-events-invoke-fn-1", rules_of(matrix), EXTERNAL_ARN),
+    ]
+    configs = sorted((c.name, c.inputs["functionName"]) for c in matrix.of_type(INVOKE_CONFIG))
+    assert configs == [
+        ("cx-events-callback-async", matrix.one(FUNCTION).outputs["arn"]),
+        ("cx-events-fn-1-async", EXTERNAL_ARN),
+    ]
+    by_target = {t.name: t for t in matrix.of_type(TARGET)}
+    assert (
+        matrix.named("cx-events-invoke-fn-1").urn
+        in by_target["cx-events-rule-audits-target-0"].dependencies
+    )
     assert {t.inputs["eventBusName"] for t in matrix.of_type(TARGET)} == {source_name()}
     assert matrix.outputs["rule_arns"] == rule_arns
 
 
-def test_dead_letter_policy_names_every_rule(matrix: Deployment) -> None:
-    [statement] = statements(matrix.one(QUEUE_POLICY).inputs["policy"])
-    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == sorted(
-        r.outputs["arn"] for r in matrix.of_type(RULE)
-    )
+def test_dead_letter_policy_covers_every_rule_by_one_pattern(matrix: Deployment) -> None:
+    first, _roles = statements(matrix.one(QUEUE_POLICY).inputs["policy"])
+    pattern = first["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert pattern == rules_of(matrix)
+    assert all(r.outputs["arn"].startswith(pattern[:-1]) for r in matrix.of_type(RULE))
 
 
 def test_rules_without_the_callback_create_no_function() -> None:
@@ -723,8 +774,6 @@ def test_names_too_long_for_aws_fail_at_preview_naming_the_field() -> None:
         plan_subscription("n" * 48, SubscriptionArgs(topics=topics))
     assert caught.value.field == "name" and "at most 47" in str(caught.value)
     # With an existing function there is no callback to name.
-    plan_subscription("n" * 48, SubscriptionArgs(topics=topics, lambda_arn="arn:aws:lambda:x"))
-    long_rule = RuleArgs(name="r" * 30)
-    with pytest.raises(SubscriptionArgsError) as caught:
-        plan_subscription("n" * 40, SubscriptionArgs(topics=topics, rules=[long_rule]))
-    assert caught.value.rule == "r" * 30 and "statement id" in str(caught.value)
+    plan_subscription("n" * 48, SubscriptionArgs(topics=topics, lambda_arn=EXTERNAL_ARN))
+    # Permissions are per function, not per rule: a long rule name no longer matters there.
+    plan_subscription("n" * 40, SubscriptionArgs(topics=topics, rules=[RuleArgs(name="r" * 30)]))

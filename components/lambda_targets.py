@@ -1,0 +1,268 @@
+"""Lambda targets: one invoke permission and one async invoke config per function, not per rule.
+
+EventBridge invokes Lambda asynchronously, so once Lambda accepts an event the rule's retry
+policy and dead-letter queue no longer apply: an exception in the function gets Lambda's own
+retries. Each function therefore gets an async invoke config whose on-failure destination is
+the subscription's dead-letter queue, and one permission that lets every rule of the bus invoke
+it (`aws:SourceArn` = `rule/<bus>/*`), so nothing grows with the number of rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+import pulumi_aws as aws
+
+from genesys_eventbridge.components import iam, policy_size
+from genesys_eventbridge.components.args import CALLBACK_TARGET
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, TargetKind
+
+if TYPE_CHECKING:
+    from genesys_eventbridge.components.plan import SubscriptionPlan
+
+# arn:<partition>:lambda:<region>:<account>:function:<name>[:<version or alias>], ASCII only.
+LAMBDA_ARN = re.compile(
+    r"arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-[0-9]):([0-9]{12}):function:"
+    r"([A-Za-z0-9_-]{1,64})(?::([A-Za-z0-9_$-]{1,128}))?",
+    re.ASCII,
+)
+EXTRAS_KEY = "lambda"
+# pulumi-aws names a resource `<logical name>-<7 random characters>`.
+_AUTONAME_SUFFIX = 8
+
+
+def check_lambda_target(rule: str, index: int, spec: Any, region: object) -> None:
+    """A Lambda target is `CALLBACK_TARGET`, an Output, or a function ARN in the bus's region."""
+    if isinstance(spec, pulumi.Output) or spec == CALLBACK_TARGET:
+        return
+    check_function_arn(
+        spec, region, field=f"rules.targets[{index}]", rule=rule, what=f"targets[{index}]"
+    )
+
+
+def check_function_arn(
+    arn: str, region: object, *, field: str, rule: str | None = None, what: str | None = None
+) -> None:
+    """Raise SubscriptionArgsError unless `arn` is a Lambda function ARN in `region` if known."""
+    what = what or field
+    where = f"rule {rule!r}: " if rule else ""
+    match = LAMBDA_ARN.fullmatch(arn)
+    if match is None:
+        raise SubscriptionArgsError(
+            f"{where}{what} {arn!r} is not a Lambda function ARN"
+            " (arn:aws:lambda:<region>:<account>:function:<name>); give the function's ARN, or a"
+            " typed target for other services.",
+            field=field,
+            rule=rule,
+        )
+    function_region = match.group(2)
+    if isinstance(region, str) and function_region != region:
+        raise SubscriptionArgsError(
+            f"{where}{what} {arn!r} is in {function_region}, but the subscription's bus and"
+            f" rules are in {region}: EventBridge invokes only functions in the bus's region."
+            f" Use a function in {region}, or route to a bus in {function_region} with an"
+            " event-bus target.",
+            field=field,
+            rule=rule,
+        )
+
+
+@dataclass(frozen=True)
+class LambdaFunction:
+    """One distinct function the subscription invokes."""
+
+    key: str
+    """Stable logical-name part: `callback`, or `fn-<n>` in the order rules name functions."""
+    arn: pulumi.Input[str]
+    external: bool
+    """Whether the subscription does not create it (`lambda_arn` or an ARN in a rule)."""
+    field: str
+    """The config path that names it, for errors."""
+
+
+def plan_functions(plan: SubscriptionPlan, lambda_arn: Any, uses_callback: bool) -> list[Any]:
+    """The distinct Lambda target specs of the plan, in order (`CALLBACK_TARGET` first)."""
+    specs: list[Any] = [CALLBACK_TARGET] if uses_callback else []
+    for rule in plan.rules:
+        for target in rule.targets:
+            if not isinstance(target, (str, pulumi.Output)):
+                continue
+            same_as_callback = isinstance(lambda_arn, str) and target == lambda_arn
+            if same_as_callback and uses_callback:
+                continue
+            if not any(_same(target, seen) for seen in specs):
+                specs.append(target)
+    return specs
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b if isinstance(a, pulumi.Output) or isinstance(b, pulumi.Output) else a == b
+
+
+def _split_qualifier(arn: str) -> tuple[str, str | None]:
+    match = LAMBDA_ARN.fullmatch(arn)
+    if match is None or match.group(5) is None:
+        return arn, None
+    return arn[: -len(match.group(5)) - 1], match.group(5)
+
+
+class LambdaFunctions:
+    """The subscription's Lambda functions: a permission and an async invoke config for each."""
+
+    def __init__(
+        self,
+        context: TargetContext,
+        functions: Sequence[LambdaFunction],
+        *,
+        deploy_region: pulumi.Input[str],
+        event_source_suffix: str,
+        callback_ready: Sequence[pulumi.Resource] = (),
+    ) -> None:
+        """Declare one permission and (when configured) one async invoke config per function."""
+        self._context = context
+        self._functions = list(functions)
+        self._deploy_region = deploy_region
+        self._suffix = event_source_suffix
+        self.permissions: dict[str, aws.lambda_.Permission] = {}
+        self.invoke_configs: dict[str, aws.lambda_.FunctionEventInvokeConfig] = {}
+        for function in self._functions:
+            self._declare(function, callback_ready)
+
+    def find(self, spec: Any) -> LambdaFunction:
+        """The function a rule's target names."""
+        if isinstance(spec, str) and spec == CALLBACK_TARGET:
+            return next(f for f in self._functions if f.key == "callback")
+        lambda_arn = self._context.args.lambda_arn
+        for function in self._functions:
+            if _same(function.arn, spec):
+                return function
+        if isinstance(spec, str) and isinstance(lambda_arn, str) and spec == lambda_arn:
+            return next(f for f in self._functions if f.key == "callback")
+        raise KeyError(spec)
+
+    def _declare(self, function: LambdaFunction, ready: Sequence[pulumi.Resource]) -> None:
+        context = self._context
+        name = context.name
+        arn = self._checked_arn(function)
+        permission = aws.lambda_.Permission(
+            f"{name}-invoke-{function.key}",
+            action="lambda:InvokeFunction",
+            function=arn,
+            principal=iam.EVENTS_PRINCIPAL,
+            # Every rule of this bus: the statement does not grow with the rule count.
+            source_arn=context.bus.arn.apply(iam.rules_of_bus),
+            source_account=context.account_id,
+            region=context.region,
+            opts=context.child(),
+        )
+        self.permissions[function.key] = permission
+        if isinstance(function.arn, str):
+            statement = iam.lambda_invoke_statement(
+                f"{name}-invoke-{function.key}-xxxxxxx",
+                function.arn,
+                _placeholder_bus_arn(self._suffix, function.arn),
+                function.arn.split(":")[4],
+            )
+            policy_size.add_function_statement(function.arn, name, statement, field=function.field)
+        settings = context.args.async_invoke
+        if function.external and not settings.external_functions:
+            return
+        queue = context.dead_letter_queue
+        destination = (
+            aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
+                on_failure=aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
+                    destination=queue.arn
+                )
+            )
+            if queue is not None
+            else None
+        )
+        function_name: pulumi.Input[str] = arn
+        qualifier: str | None = None
+        if isinstance(function.arn, str):
+            unqualified, qualifier = _split_qualifier(function.arn)
+            function_name = unqualified
+        self.invoke_configs[function.key] = aws.lambda_.FunctionEventInvokeConfig(
+            f"{name}-{function.key}-async",
+            function_name=function_name,
+            qualifier=qualifier,
+            maximum_retry_attempts=settings.maximum_retry_attempts,
+            maximum_event_age_in_seconds=settings.maximum_event_age_in_seconds,
+            destination_config=destination,
+            region=context.region,
+            # The role (ours) or the queue policy (theirs) must allow the send first.
+            opts=context.child(
+                depends_on=[*context.dead_letter_ready, *([] if function.external else ready)]
+            ),
+        )
+
+    def _checked_arn(self, function: LambdaFunction) -> pulumi.Input[str]:
+        """The function's ARN, checked against the deploying region once both are known."""
+        if not function.external:
+            return function.arn
+
+        def check(values: list[Any]) -> str:
+            arn, region = values
+            if isinstance(arn, str) and LAMBDA_ARN.fullmatch(arn):
+                check_function_arn(arn, region, field=function.field)
+            return str(arn)
+
+        return pulumi.Output.all(function.arn, self._deploy_region).apply(check)
+
+    def declare_target(self, target: RuleTarget) -> list[pulumi.Resource]:
+        """The EventTarget of one rule's Lambda target, after its permission exists."""
+        context = self._context
+        function = self.find(target.spec)
+        is_callback = function.key == "callback"
+        resource = aws.cloudwatch.EventTarget(
+            f"{context.name}-{target.logical_name}",
+            rule=target.event_rule.name,
+            event_bus_name=context.bus.name,
+            arn=function.arn,
+            target_id=CALLBACK_TARGET if is_callback else f"target-{target.index}",
+            retry_policy=context.retry_policy(),
+            dead_letter_config=context.dead_letter_config(),
+            region=context.region,
+            # Allowed to invoke (and to dead-letter) before the first event is routed.
+            opts=context.child(
+                depends_on=[self.permissions[function.key], *context.dead_letter_ready]
+            ),
+        )
+        return [resource]
+
+
+def _placeholder_bus_arn(suffix: str, function_arn: str) -> str:
+    """A bus ARN as long as the real one, for sizing a statement before the bus exists."""
+    from genesys_eventbridge.components.plan import placeholder_source
+
+    parts = function_arn.split(":")
+    return f"arn:{parts[1]}:events:{parts[3]}:{parts[4]}:event-bus/{placeholder_source(suffix)}"
+
+
+def role_lookup(
+    function: LambdaFunction, parent: pulumi.Resource, region: pulumi.Input[str] | None
+) -> pulumi.Output[str]:
+    """The execution role of a function the subscription does not create."""
+    arn = function.arn
+    if isinstance(arn, str):
+        arn = _split_qualifier(arn)[0]
+    found = aws.lambda_.get_function_output(
+        function_name=arn,
+        region=region,
+        opts=pulumi.InvokeOutputOptions(parent=parent),
+    )
+    return found.role
+
+
+def _declare_lambda_target(context: TargetContext, target: RuleTarget) -> list[pulumi.Resource]:
+    functions: LambdaFunctions = context.extras[EXTRAS_KEY]
+    return functions.declare_target(target)
+
+
+LAMBDA_KIND = TargetKind(name="lambda", check=check_lambda_target, declare=_declare_lambda_target)
+"""Lambda targets: function ARNs, Outputs of them, and `CALLBACK_TARGET`."""

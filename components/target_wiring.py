@@ -1,0 +1,143 @@
+"""The seam between a subscription's rules and its targets: one declarer per target kind.
+
+The subscription plans its rules, declares the bus, the rules and the dead-letter queue, then
+hands every (rule, target) pair to `declare_target`, which calls the declarer registered for the
+target's kind. Lambda targets (ARN strings, Outputs and `CALLBACK_TARGET`) are built in; other
+kinds register a `TargetKind` with `register_target_kind(spec_type, kind)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+
+if TYPE_CHECKING:
+    import pulumi_aws as aws
+
+    from genesys_eventbridge.components.args import SubscriptionArgs
+    from genesys_eventbridge.components.plan import RulePlan
+
+
+@dataclass
+class TargetContext:
+    """What every target of one subscription shares: its parent, placement and delivery."""
+
+    component: pulumi.Resource
+    """The subscription: the parent of every target resource."""
+    name: str
+    """The subscription's (component's) name: the prefix of every logical name."""
+    args: SubscriptionArgs
+    region: pulumi.Input[str] | None
+    """The region given in the args (None: the provider's), for the `region` of resources."""
+    account_id: pulumi.Input[str]
+    """The account receiving the events (checked to be the deploying one)."""
+    bus: aws.cloudwatch.EventBus
+    tags: dict[str, str] | None
+    dead_letter_queue: aws.sqs.Queue | None
+    """The subscription's dead-letter queue, when it has one."""
+    dead_letter_ready: list[pulumi.Resource] = field(default_factory=list)
+    """Resources a target must wait for before it may dead-letter (the queue's policy)."""
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Per-subscription state a kind keeps across its targets (e.g. one permission per
+    function), keyed by the kind's own name."""
+
+    def child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+        """Options for a resource parented to the subscription."""
+        return pulumi.ResourceOptions(parent=self.component, depends_on=list(depends_on) or None)
+
+    def retry_policy(self) -> Any:
+        """The subscription's EventBridge retry policy, as a target argument."""
+        import pulumi_aws as aws
+
+        retry = self.args.retry_policy
+        return aws.cloudwatch.EventTargetRetryPolicyArgs(
+            maximum_retry_attempts=retry.maximum_retry_attempts,
+            maximum_event_age_in_seconds=retry.maximum_event_age_in_seconds,
+        )
+
+    def dead_letter_config(self) -> Any:
+        """The target's dead-letter config (the subscription's queue), or None without one."""
+        import pulumi_aws as aws
+
+        if self.dead_letter_queue is None:
+            return None
+        return aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=self.dead_letter_queue.arn)
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """One target of one rule, as declared by the user."""
+
+    rule: RulePlan
+    event_rule: aws.cloudwatch.EventRule
+    index: int
+    """The target's position in the rule's `targets` (its config path index)."""
+    spec: Any
+    """The target as given: a Lambda ARN, `CALLBACK_TARGET`, an Output, or a typed target."""
+
+    @property
+    def logical_name(self) -> str:
+        """`<subscription>-rule-<rule>-target-<index>`: the EventTarget's logical name stem."""
+        return f"rule-{self.rule.name}-target-{self.index}"
+
+
+Check = Callable[[str, int, Any, object], None]
+"""`check(rule name, index, spec, region)`: raise SubscriptionArgsError on a bad spec, at plan."""
+Declare = Callable[[TargetContext, RuleTarget], list[pulumi.Resource]]
+"""Declare the target's resources (the EventTarget included); return them."""
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    """How one kind of target is checked at plan time and declared."""
+
+    name: str
+    check: Check
+    declare: Declare
+
+
+_KINDS: dict[type, TargetKind] = {}
+
+
+def register_target_kind(spec_type: type, kind: TargetKind) -> None:
+    """Make targets of `spec_type` (a typed target class) deliverable."""
+    _KINDS[spec_type] = kind
+
+
+def kind_of(spec: Any) -> TargetKind | None:
+    """The kind that handles `spec`: Lambda for strings and Outputs, else a registered one."""
+    from genesys_eventbridge.components import lambda_targets
+
+    if isinstance(spec, (str, pulumi.Output)):
+        return lambda_targets.LAMBDA_KIND
+    for spec_type in type(spec).__mro__:
+        if spec_type in _KINDS:
+            return _KINDS[spec_type]
+    return None
+
+
+def check_target(rule: str, index: int, spec: Any, region: object) -> None:
+    """Plan-time check of one target: its kind is known and its spec is valid."""
+    kind = kind_of(spec)
+    if kind is None:
+        known = ", ".join(sorted(t.__name__ for t in _KINDS)) or "none registered"
+        raise SubscriptionArgsError(
+            f"rule {rule!r}: targets[{index}] is a {type(spec).__name__}, not a target kind;"
+            f" give a Lambda function ARN, CALLBACK_TARGET, or a typed target ({known}).",
+            field=f"rules.targets[{index}]",
+            rule=rule,
+        )
+    kind.check(rule, index, spec, region)
+
+
+def declare_target(context: TargetContext, target: RuleTarget) -> list[pulumi.Resource]:
+    """Declare one rule's target through its kind's declarer."""
+    kind = kind_of(target.spec)
+    if kind is None:  # checked at plan time; a spec swapped since then is a programming error
+        raise TypeError(f"no target kind for {type(target.spec).__name__}")
+    return kind.declare(context, target)
