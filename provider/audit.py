@@ -1,16 +1,38 @@
-"""The audit log: one JSON line per change the provider makes in Genesys Cloud."""
+"""The audit log: one JSON line per change the provider makes in Genesys Cloud.
+
+Auditing never changes the outcome of an operation: when the log cannot be written (a directory,
+FIFO or symlink at the path, a file of another user, a full disk) the integration was still
+created, changed or deleted, so the failure is a warning (once per process), never an error that
+would make the engine record a successful create as failed and create it again on the next `up`.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
+import pulumi
+
 _WRITE_LOCK = threading.Lock()
+SETTING = "genesyscloud:auditLogPath (GENESYSCLOUD_AUDIT_LOG)"
+# Never through a symlink, never waiting for a FIFO's reader (refused below: not a regular file).
+_OPEN_FLAGS = (
+    os.O_WRONLY
+    | os.O_APPEND
+    | os.O_CREAT
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+# Warnings already given in this process (one per kind, so a broken path warns once, not per write).
+_warned: set[str] = set()
 
 
 @dataclass
@@ -44,17 +66,88 @@ class AuditRecord:
         return line
 
 
+class AuditLogError(OSError):
+    """The audit log path cannot be used; the message says why and what to do."""
+
+
 def write(record: AuditRecord, path: str | None) -> None:
-    """Append `record` to the JSON-lines at `path` (when set) and print a summary to stderr."""
-    data = asdict(record)
-    data["changed_fields"] = list(record.changed_fields)
-    line = json.dumps(data, sort_keys=True) + "\n"
-    with _WRITE_LOCK:
-        if path:
-            # O_APPEND keeps lines whole when several provider hosts share one log file.
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line.encode("utf-8"))
-            finally:
-                os.close(fd)
-        print(record.summary(), file=sys.stderr, flush=True)
+    """Append `record` to the JSON-lines at `path` (when set) and print a summary to stderr.
+
+    Never raises: a log that cannot be written is a warning, once per process.
+    """
+    try:
+        data = asdict(record)
+        data["changed_fields"] = list(record.changed_fields)
+        line = (json.dumps(data, sort_keys=True) + "\n").encode("utf-8")
+        with _WRITE_LOCK:
+            if path:
+                try:
+                    _append(path, line)
+                except OSError as err:
+                    _warn_once("write", f"{_describe(path, err)}; {_FIX}")
+            print(record.summary(), file=sys.stderr, flush=True)
+    except Exception as err:  # noqa: BLE001 - whatever goes wrong here must not fail the operation
+        _warn_once("unexpected", f"could not write the audit record: {type(err).__name__}: {err}")
+
+
+_FIX = (
+    f"the operation itself was not affected; point {SETTING} at a regular file you own"
+    " (or unset it) to keep an audit log"
+)
+
+
+def _append(path: str, line: bytes) -> None:
+    """Append one whole line to the regular file at `path`, created 0600, never via a symlink."""
+    fd = os.open(path, _OPEN_FLAGS, 0o600)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise AuditLogError(errno.EINVAL, "not a regular file")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise AuditLogError(errno.EPERM, f"owned by uid {info.st_uid}, not by this user")
+        if info.st_mode & 0o077:
+            _warn_once(
+                "mode",
+                f"the audit log {path!r} can be read by other users (mode"
+                f" {stat.S_IMODE(info.st_mode):04o}); run `chmod 600 {path}`",
+            )
+        _write_all(fd, line)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data`: os.write may write less (a signal, a nearly full disk)."""
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except InterruptedError:
+            continue
+        if written <= 0:
+            raise AuditLogError(errno.EIO, "the file accepted no more bytes")
+        view = view[written:]
+
+
+def _describe(path: str, err: OSError) -> str:
+    reasons = {
+        errno.ELOOP: "it is a symbolic link (not followed)",
+        errno.EISDIR: "it is a directory",
+        errno.ENXIO: "it is a FIFO or socket without a reader (not a regular file)",
+        errno.ENOENT: "its directory does not exist",
+        errno.EACCES: "permission denied",
+        errno.ENOSPC: "the disk is full",
+    }
+    reason = err.strerror if isinstance(err, AuditLogError) else None
+    reason = reason or reasons.get(err.errno or 0) or err.strerror or str(err)
+    return f"could not write the audit log {path!r}: {reason}"
+
+
+def _warn_once(kind: str, message: str) -> None:
+    if kind in _warned:
+        return
+    _warned.add(kind)
+    try:
+        pulumi.log.warn(f"genesys-eventbridge: {message}")
+    except Exception:  # noqa: BLE001 - a warning that cannot be shown must not fail either
+        pass

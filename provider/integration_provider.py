@@ -407,6 +407,8 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         finally:
             record.latency_ms = round((time.monotonic() - started) * 1000)
             record.correlation_id = client.last_correlation_id
+            # Never raises: a log that cannot be written must not turn a done create into a failed
+            # one (the engine would create the integration again on the next `up`).
             audit.write(record, settings.audit_log_path)
 
 
