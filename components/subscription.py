@@ -29,6 +29,7 @@ from genesys_eventbridge.components.plan import (
     plan_subscription,
 )
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, declare_target
+from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.integration_resource import (
     EventBridgeIntegration,
     EventBridgeIntegrationArgs,
@@ -120,6 +121,13 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
                 enabled=args.enabled,
                 notes=args.notes,
                 adopt_integration_id=args.adopt_integration_id,
+                # Checked at preview against each topic's schema in the org's catalog.
+                rule_filters=[
+                    RuleFilter(rule.name, rule.topics, rule.filter_policy)
+                    for rule in plan.rules
+                    if rule.filter_policy
+                ]
+                or None,
             ),
             opts=self._child(),
         )

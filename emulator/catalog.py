@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
+
+from . import topic_models
 
 ALL = "All"
 WEBSOCKET = "Websocket"
@@ -34,8 +37,54 @@ def _topic(
         "transports": transports,
         "publicApiTemplateUriPaths": api_paths or [],
         "topicParameters": parameters,
-        # The real schemas are large JSON schemas; a stub keeps the shape.
-        "schema": {"id": f"urn:jsonschema:{topic_id}", "type": "object", "properties": {}},
+        "schema": topic_schema(topic_id),
+    }
+
+
+# JSON schema of each SDK primitive type name.
+_PRIMITIVES: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "long": {"type": "integer"},
+    "float": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "date": {"type": "string", "format": "date"},
+    "object": {"type": "any"},
+}
+_URN = "urn:jsonschema:com:inin:emulator:"
+_LIST = re.compile(r"list\[(?P<inner>.+)\]")
+_DICT = re.compile(r"dict\(str, (?P<inner>.+)\)")
+
+
+def topic_schema(topic_id: str) -> dict[str, Any]:
+    """The JSON schema of a topic's eventBody, in the catalog's style: nested objects inline
+    with an `id`, a model met again as a `$ref` to that id. Topics without a known model get an
+    open object (no `properties`)."""
+    model = topic_models.TOPIC_MODELS.get(topic_id)
+    if model is None:
+        return {"id": f"urn:jsonschema:{topic_id}", "type": "object"}
+    return _schema_of(model, set())
+
+
+def _schema_of(type_name: str, seen: set[str]) -> dict[str, Any]:
+    if type_name in _PRIMITIVES:
+        return dict(_PRIMITIVES[type_name])
+    if listed := _LIST.fullmatch(type_name):
+        return {"type": "array", "items": _schema_of(listed["inner"], seen)}
+    if mapped := _DICT.fullmatch(type_name):
+        return {"type": "object", "additionalProperties": _schema_of(mapped["inner"], seen)}
+    if type_name in seen:
+        return {"$ref": _URN + type_name}
+    seen.add(type_name)
+    fields = {
+        **topic_models.MODELS[type_name],
+        **topic_models.SAMPLE_FIELDS.get(type_name, {}),
+    }
+    return {
+        "type": "object",
+        "id": _URN + type_name,
+        "properties": {name: _schema_of(kind, seen) for name, kind in fields.items()},
     }
 
 

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from genesys_eventbridge.provider.filter_schema import RuleFilter
     from genesys_eventbridge.provider.integration_provider import EventBridgeIntegrationProvider
     from genesys_eventbridge.provider.integration_resource import (
         EventBridgeIntegration,
@@ -20,11 +21,13 @@ __all__ = [
     "EventBridgeIntegration",
     "EventBridgeIntegrationArgs",
     "EventBridgeIntegrationProvider",
+    "RuleFilter",
 ]
 _HOMES = {
     "EventBridgeIntegration": "genesys_eventbridge.provider.integration_resource",
     "EventBridgeIntegrationArgs": "genesys_eventbridge.provider.integration_resource",
     "EventBridgeIntegrationProvider": "genesys_eventbridge.provider.integration_provider",
+    "RuleFilter": "genesys_eventbridge.provider.filter_schema",
 }
 
 

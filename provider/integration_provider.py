@@ -21,7 +21,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from genesys_eventbridge.provider import audit, proxy, schema
+from genesys_eventbridge.provider import audit, filter_schema, proxy, schema
 from genesys_eventbridge.provider.errors import (
     AdoptionError,
     CapacityError,
@@ -40,7 +40,7 @@ from genesys_eventbridge.provider.genesys import (
     TokenRequestRejectedError,
     unknown_keys,
 )
-from genesys_eventbridge.provider.topics import CatalogEntry, catalog_problem
+from genesys_eventbridge.provider.topics import CatalogEntry, catalog_entry, catalog_problem
 
 # What a config PUT changes. The account, region and suffix change in place only for an adopted
 # integration (see schema.diff_inputs); otherwise they replace it.
@@ -133,6 +133,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         _tell_once("endpoint", f"Genesys Cloud endpoint: {settings.endpoint}", pulumi.log.info)
         if not settings.has_credentials:
             _tell_once("unchecked", UNCHECKED_WARNING, pulumi.log.warn)
+        rule_filters = _rule_filters(news, failures)
         topics = inputs.get("topics")
         if (
             settings.validate_topics
@@ -140,7 +141,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             and isinstance(topics, list)
             and not any(f.property == "topics" for f in failures)
         ):
-            failures.extend(self._check_catalog(topics))
+            failures.extend(self._check_catalog(topics, rule_filters))
         if settings.has_credentials:
             inputs.update(self._known_outputs(inputs))
         return CheckResult(inputs, failures)
@@ -160,13 +161,17 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             return {}
         return {"org_id": org_id, "event_source_name": schema.event_source_name(org_id, suffix)}
 
-    def _check_catalog(self, topics: Sequence[Any]) -> list[CheckFailure]:
+    def _check_catalog(
+        self, topics: Sequence[Any], rule_filters: Sequence[filter_schema.RuleFilter] = ()
+    ) -> list[CheckFailure]:
+        """Topics against the org's catalog, and the rules' filters against the topics' schemas:
+        one catalog fetch (cached per process) serves both."""
         # Preview only warns when the catalog is out of reach: do not wait the full retry budget.
         settings = self.settings()
         quick = settings.model_copy(update={"retry_budget": min(settings.retry_budget, 15.0)})
         try:
             catalog = [
-                CatalogEntry(t.id, t.eventbridge_available)
+                CatalogEntry(t.id, t.eventbridge_available, t.topic_schema)
                 for t in GenesysClient(quick).available_topics()
             ]
         except TokenRequestRejectedError as err:
@@ -175,12 +180,23 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             # Preview must not fail because the catalog is unreachable: Genesys checks on PUT.
             pulumi.log.warn(f"could not check topics against the Genesys topic catalog: {err}")
             return []
-        return [
+        failures = [
             CheckFailure("topics", problem)
             for topic in topics
             if isinstance(topic, str) and not schema.is_unknown(topic)
             if (problem := catalog_problem(topic, catalog))
         ]
+        for rule_filter in rule_filters:
+            schemas = {
+                topic: entry.schema
+                for topic in rule_filter.topics
+                if (entry := catalog_entry(topic, catalog)) is not None
+            }
+            failures += [
+                CheckFailure("rule_filters", problem)
+                for problem in filter_schema.problems(rule_filter, schemas)
+            ]
+        return failures
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         """Compare old outputs with new inputs; account, region and suffix changes replace."""
@@ -410,6 +426,20 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             # Never raises: a log that cannot be written must not turn a done create into a failed
             # one (the engine would create the integration again on the next `up`).
             audit.write(record, settings.audit_log_path)
+
+
+def _rule_filters(
+    news: Mapping[str, Any], failures: list[CheckFailure]
+) -> list[filter_schema.RuleFilter]:
+    """The rules' filters to check (a validation-only input, never stored in the state)."""
+    value = news.get(filter_schema.INPUT)
+    if value is None or schema.is_unknown(value):
+        return []
+    try:
+        return filter_schema.decode(value)
+    except ValueError as err:
+        failures.append(CheckFailure(filter_schema.INPUT, str(err)))
+        return []
 
 
 def _brief(err: BaseException, limit: int = 200) -> str:

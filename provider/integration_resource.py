@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 import pulumi
 from pulumi.dynamic import Resource
 
+from genesys_eventbridge.provider import filter_schema
+from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.integration_provider import EventBridgeIntegrationProvider
 from genesys_eventbridge.provider.schema import OUTPUTS, RESOURCE_NAME
 
@@ -39,6 +41,12 @@ class EventBridgeIntegrationArgs:
 
     adopt_integration_id: pulumi.Input[str] | None = None
     """The id of an existing EventBridge integration to manage instead of creating one."""
+
+    rule_filters: Sequence[RuleFilter] | None = None
+    """The filter policies of the EventBridge rules this integration feeds. Never sent to
+    Genesys: at preview, each field under `detail.eventBody` is looked up in the JSON schema of
+    each topic its rule covers (from the org's topic catalog), so a misspelt field or a value of
+    the wrong type fails before `up`."""
 
 
 class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegration"):
@@ -81,6 +89,8 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
             for field in fields(args)
             if getattr(args, field.name) is not None
         }
+        if args.rule_filters is not None:
+            props[filter_schema.INPUT] = filter_schema.encode(args.rule_filters)
         props[RESOURCE_NAME] = resource_name
         # Outputs the provider computes: declared as None so the SDK exposes them as attributes.
         props.update(dict.fromkeys(OUTPUTS))

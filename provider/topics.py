@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 ID_PLACEHOLDER = "{id}"
 # A template is `v2.` followed by dot-separated segments, each a word or the literal `{id}`.
@@ -51,15 +52,22 @@ def _fits(topic: str, template: str) -> bool:
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One topic of the org's catalog, reduced to what topic validation needs."""
+    """One topic of the org's catalog, reduced to what topic and filter validation need."""
 
     id: str
     eventbridge: bool
+    schema: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    """The JSON schema of the topic's eventBody, when the catalog gave one."""
+
+
+def catalog_entry(topic: str, catalog: Sequence[CatalogEntry]) -> CatalogEntry | None:
+    """The catalog entry `topic` is (a concrete id standing in for `{id}`), or None."""
+    return next((entry for entry in catalog if _fits(topic, entry.id)), None)
 
 
 def catalog_problem(topic: str, catalog: Sequence[CatalogEntry]) -> str | None:
     """Return why `topic` cannot be subscribed according to the catalog, or None when it can."""
-    match = next((entry for entry in catalog if _fits(topic, entry.id)), None)
+    match = catalog_entry(topic, catalog)
     if match is None:
         close = difflib.get_close_matches(topic, [entry.id for entry in catalog], n=3, cutoff=0.5)
         hint = (

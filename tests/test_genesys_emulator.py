@@ -537,6 +537,28 @@ def test_topic_catalog_honours_expand_transports(api: httpx.Client) -> None:
     for key in ("description", "requiresPermissions", "visibility", "topicParameters"):
         assert key in presence
     assert presence["topicParameters"] == ["userId"]
+    assert all("schema" not in t for t in topics.values())
+
+
+def test_topic_catalog_serves_json_schemas_of_the_event_bodies(api: httpx.Client) -> None:
+    # The SDK's list form: several expand values comma-joined.
+    reply = api.get("/api/v2/notifications/availabletopics", params={"expand": "transports,schema"})
+    topics = {t["id"]: t for t in reply.json()["entities"]}
+    acd_start = topics["v2.detail.events.conversation.{id}.acd.start"]["schema"]
+    assert acd_start["type"] == "object"
+    assert acd_start["properties"]["queueId"] == {"type": "string"}
+    assert acd_start["properties"]["eventTime"] == {"type": "integer"}
+    assert acd_start["properties"]["callbackNumbers"] == {
+        "type": "array",
+        "items": {"type": "string"},
+    }
+    audit = topics["v2.audits.entitytype.{id}.entityid.{id}"]["schema"]
+    change = audit["properties"]["propertyChanges"]["items"]
+    assert set(change["properties"]) == {"property", "oldValues", "newValues"}
+    # A model met a second time is a $ref to the id of its first, inline occurrence.
+    assert audit["properties"]["entity"] == {"$ref": audit["properties"]["username"]["id"]}
+    # A topic whose event shape is not known is an open object.
+    assert "properties" not in topics["v2.analytics.flow.{id}.aggregates"]["schema"]
 
 
 def test_topic_catalog_preview_topics_and_auth(emu: GenesysEmulator, api: httpx.Client) -> None:

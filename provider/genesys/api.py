@@ -247,7 +247,8 @@ class GenesysClient:
         return list(cached)
 
     def _fetch_topics(self) -> tuple[AvailableTopic, ...]:
-        params = {"expand": "transports", "includePreview": "true"}
+        # One fetch serves the topic and the filter checks; the SDK sends a list comma-joined.
+        params = {"expand": "transports,schema", "includePreview": "true"}
         response = self._request("GET", TOPICS_PATH, params=params)
         data = self._json(response, "GET", TOPICS_PATH)
         entities = data.get("entities") if isinstance(data, dict) else data

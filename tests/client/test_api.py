@@ -253,14 +253,16 @@ def test_listing_nothing_takes_one_request(
     assert emulator.count(method="GET", path_contains="/api/v2/integrations") == 1
 
 
-def test_topic_catalog_is_fetched_once_with_transports(emulator: GenesysEmulator) -> None:
+def test_topic_catalog_is_fetched_once_with_transports_and_schemas(
+    emulator: GenesysEmulator,
+) -> None:
     settings = settings_for(emulator)
     topics = GenesysClient(settings).available_topics()
     again = GenesysClient(settings).available_topics()
     assert [t.id for t in topics] == [t.id for t in again] and len(topics) >= 10
     calls = [r for r in emulator.requests if r.path == "/api/v2/notifications/availabletopics"]
     assert len(calls) == 1
-    assert calls[0].query == {"expand": "transports", "includePreview": "true"}
+    assert calls[0].query == {"expand": "transports,schema", "includePreview": "true"}
     by_transport = {t.id: t for t in topics}
     assert all(t.transports is not None for t in topics)
     websocket_only = [t for t in topics if t.transports == ["Websocket"]]
@@ -268,6 +270,8 @@ def test_topic_catalog_is_fetched_once_with_transports(emulator: GenesysEmulator
     assert any(t.eventbridge_available for t in topics if t.transports == ["EventBridge"])
     assert any(t.eventbridge_available for t in topics if t.transports == ["All"])
     assert "v2.detail.events.conversation.{id}.customer.start" in by_transport
+    acd_start = by_transport["v2.detail.events.conversation.{id}.acd.start"].topic_schema
+    assert acd_start is not None and acd_start["properties"]["queueId"] == {"type": "string"}
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,15 @@ read from the installed package), and every query parameter is one the SDK knows
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.emulator import GenesysEmulator, catalog, topic_models
+from genesys_eventbridge.provider import filter_schema
 from tests.contract import sdk
 from tests.engine.integration_host import NEWS, TOPICS, checked, start_host
+from tests.samples import load_samples
 
 # Every operation the provider and the commands use (the token request excepted: it is OAuth,
 # not a Platform API model).
@@ -93,3 +97,34 @@ def test_every_request_and_reply_has_only_sdk_model_keys(
     assert set(post.body) == {"integrationType", "name"}
     puts = [r.body for r in emulator.requests if r.method == "PUT" and r.status == 200]
     assert puts[0]["notes"] == "owned by CX" and puts[-1]["notes"] == "n2"
+
+
+def test_the_emulators_topic_models_are_the_sdks() -> None:
+    # The emulator's schemas are built from these pinned copies: they must not drift.
+    for model, fields in topic_models.MODELS.items():
+        assert fields == sdk.model_fields(model), model
+    assert set(topic_models.TOPIC_MODELS.values()) <= set(topic_models.MODELS)
+    for model, extra in topic_models.SAMPLE_FIELDS.items():
+        assert not set(extra) & set(sdk.model_fields(model)), model  # only what the SDK lacks
+
+
+def test_every_field_of_the_samples_is_in_its_topics_schema() -> None:
+    for name, sample in load_samples().items():
+        topic = sample["detail-type"]
+        paths = sorted(set(_leaf_paths(sample["detail"]["eventBody"], "detail.eventBody")))
+        policy = {path: [{"exists": True}] for path in paths}
+        found = filter_schema.problems(
+            filter_schema.RuleFilter(name, [topic], policy), {topic: catalog.topic_schema(topic)}
+        )
+        assert found == [], name
+
+
+def _leaf_paths(value: Any, where: str) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaf_paths(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaf_paths(item, where)
+    else:
+        yield where
