@@ -153,23 +153,26 @@ class GenesysApi:
         correlation_id = str(uuid.uuid4())
         call = _Call(request, flatten_query(request.query_string), {})
         drop_after_commit = False
+        token = self.authority.token_number(request.headers.get("authorization"))
         if self.latency > 0:
             time.sleep(self.latency)
         try:
-            delay = self.faults.take(frozenset({FaultKind.DELAY}), request.method, request.path)
+            delay = self.faults.take(
+                frozenset({FaultKind.DELAY}), request.method, request.path, token
+            )
             if delay is not None:
                 call.fault = delay.kind.value
                 time.sleep(delay.seconds)
-            outcome = self.faults.take(OUTCOME_KINDS, request.method, request.path)
+            outcome = self.faults.take(OUTCOME_KINDS, request.method, request.path, token)
             if outcome is not None:
                 call.fault = outcome.kind.value
             if outcome is not None and outcome.kind is FaultKind.DROP:
                 reply = Reply(drop=True)
             elif outcome is not None and outcome.kind is FaultKind.STATUS:
-                headers = {}
+                headers = dict(outcome.headers or {})
                 if outcome.retry_after is not None:
                     headers["Retry-After"] = str(outcome.retry_after)
-                raise ApiError(outcome.status, headers=headers)
+                raise ApiError(outcome.status, outcome.message, headers=headers)
             else:
                 drop_after_commit = outcome is not None
                 reply = self._route(call)
@@ -197,6 +200,7 @@ class GenesysApi:
                 fault=call.fault,
                 body=None if credential else _json_or_none(request.body),
                 reply=None if credential or reply.drop else copy.deepcopy(reply.body),
+                token=token,
             )
         )
         return reply

@@ -127,6 +127,17 @@ class Authority:
             raise TokenRequestError(401, "invalid_client", "malformed basic authorization header")
         return client_id, client_secret
 
+    def token_number(self, authorization: str | None) -> int | None:
+        """The 1-based issue order of the bearer token in `authorization` (None if not issued)."""
+        if authorization_kind(authorization) != "bearer" or authorization is None:
+            return None
+        token = authorization.split(" ", 1)[1].strip() if " " in authorization else ""
+        with self._lock:
+            try:
+                return self._issued.index(token) + 1
+            except ValueError:
+                return None
+
     def authenticate(self, authorization: str | None) -> str:
         """Return the bearer token of a valid API request or raise a 401 ApiError."""
         if authorization_kind(authorization) != "bearer" or authorization is None:
@@ -147,6 +158,13 @@ class Authority:
         """Every access token granted so far, expired ones included."""
         with self._lock:
             return list(self._issued)
+
+    def expire_token(self, number: int) -> None:
+        """Make the `number`-th token issued (1-based) answer 401."""
+        with self._lock:
+            token = self._issued[number - 1]
+            self._tokens.pop(token, None)
+            self._calls.pop(token, None)
 
     def expire_tokens(self) -> None:
         """Make every token issued so far answer 401."""

@@ -203,6 +203,10 @@ class GenesysEmulator:
         """Grant a permission again."""
         self._authority.grant_permission(permission)
 
+    def expire_token(self, number: int) -> None:
+        """The `number`-th token granted (1-based) answers 401 from now on; others still work."""
+        self._authority.expire_token(number)
+
     def expire_tokens(self) -> None:
         """Every token issued so far answers 401 from now on."""
         self._authority.expire_tokens()
@@ -221,8 +225,15 @@ class GenesysEmulator:
         method: str | None = None,
         path_contains: str | None = None,
         after: int = 0,
+        token: int | None = None,
+        message: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        """The next `count` matching requests (past the first `after`) answer `status`."""
+        """The next `count` matching requests (past the first `after`) answer `status`.
+
+        `token`: only requests bearing the token of that issue number (1 = the first granted).
+        `message` and `headers` shape the error reply (e.g. a 429 naming an org-wide limit).
+        """
         if not 400 <= status <= 599:
             raise ValueError("status must be an HTTP error status (400-599)")
         self._faults.add(
@@ -234,6 +245,9 @@ class GenesysEmulator:
                 status=status,
                 retry_after=retry_after,
                 after=after,
+                token=token,
+                message=message,
+                headers=headers,
             )
         )
 

@@ -34,11 +34,16 @@ class Fault:
     retry_after: int | str | None = None
     seconds: float = 0.0
     after: int = 0  # matching requests to let through untouched before this fault applies
+    token: int | None = None  # only requests bearing the token of this issue number
+    message: str | None = None  # the error message of a STATUS fault
+    headers: dict[str, str] | None = None  # extra headers of a STATUS fault
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, token: int | None = None) -> bool:
         """Whether this fault applies to a request."""
-        return (self.method is None or self.method == method) and (
-            self.path_contains is None or self.path_contains in path
+        return (
+            (self.method is None or self.method == method)
+            and (self.path_contains is None or self.path_contains in path)
+            and (self.token is None or self.token == token)
         )
 
 
@@ -58,11 +63,13 @@ class FaultQueue:
         with self._lock:
             self._faults.append(fault)
 
-    def take(self, kinds: frozenset[FaultKind], method: str, path: str) -> Fault | None:
+    def take(
+        self, kinds: frozenset[FaultKind], method: str, path: str, token: int | None = None
+    ) -> Fault | None:
         """Consume one use of the earliest queued fault of `kinds` matching the request."""
         with self._lock:
             for fault in self._faults:
-                if fault.kind in kinds and fault.matches(method, path):
+                if fault.kind in kinds and fault.matches(method, path, token):
                     if fault.after > 0:
                         fault.after -= 1
                         continue

@@ -24,6 +24,8 @@ class RequestRecord:
     # for the token endpoint, whose reply is a credential.
     body: Any = field(default=None, hash=False, compare=False)
     reply: Any = field(default=None, hash=False, compare=False)
+    # Which issued token the request bore, by issue order (1 = the first token granted).
+    token: int | None = None
 
 
 class RequestLog:

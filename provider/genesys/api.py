@@ -7,7 +7,6 @@ transport, auth, retries and this module.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -24,6 +23,7 @@ from genesys_eventbridge.provider.genesys.errors import (
     AuthenticationError,
     GenesysError,
     InvalidPathParameterError,
+    RateLimitExhaustedError,
     error_from_response,
     parse_error_body,
 )
@@ -272,28 +272,48 @@ class GenesysClient:
         versioned: bool = False,
         missing_ok: bool = False,
     ) -> httpx.Response:
-        """Send an authenticated request with retries; renew the token once after a 401."""
+        """Send an authenticated request with retries; renew the token once after a 401.
+
+        Each attempt takes the pool token with the most budget left (waiting for budget within
+        the retry budget); a 429 pauses the token it came through (see auth.Lease).
+        """
         settings = self.settings
+        deadline = time.monotonic() + settings.retry_budget
+        leases: list[auth.Lease] = []
+        refused: auth.AccessToken | None = None
+
+        def send() -> httpx.Response:
+            try:
+                lease = auth.acquire(settings, deadline=deadline, newer_than=refused)
+            except auth.PacingTimeout as err:
+                raise RateLimitExhaustedError(
+                    "every token in hand is"
+                    f" {'paused by a 429' if err.paused else 'out of request budget'} for"
+                    f" {err.seconds:.1f} s more, beyond this call's retry budget",
+                    waited=settings.retry_budget - max(0.0, deadline - time.monotonic()),
+                    attempts=len(leases),
+                    budget=settings.retry_budget,
+                    last="429" if err.paused else "paced",
+                    method=method,
+                    path=path,
+                ) from None
+            leases.append(lease)
+            response = transport.send(
+                settings.api_base_url,
+                method,
+                path,
+                timeout=settings.request_timeout,
+                headers={"Authorization": f"Bearer {lease.token.value}"},
+                params=params,
+                json=json,
+            )
+            if response.status_code == 429:
+                lease.rate_limited(response)
+            return response
+
         for renewal in (False, True):
-            token = auth.access_token(settings)
-
-            def send(bearer: str = token.value) -> httpx.Response:
-                return transport.send(
-                    settings.api_base_url,
-                    method,
-                    path,
-                    timeout=settings.request_timeout,
-                    headers={"Authorization": f"Bearer {bearer}"},
-                    params=params,
-                    json=json,
-                )
-
             response = retries.send_with_retries(
-                send,
-                method=method,
-                path=path,
-                budget=settings.retry_budget,
-                gate_key=(settings.api_base_url, _fingerprint(token.value)),
+                send, method=method, path=path, budget=settings.retry_budget, gate_key=None
             )
             self._local.correlation_id = response.headers.get(CORRELATION_HEADER)
             logger.debug(
@@ -303,8 +323,10 @@ class GenesysClient:
                 response.status_code,
                 self._local.correlation_id,
             )
+            token = leases[-1].token
             if response.status_code == 401 and not renewal and auth.can_renew(settings, token):
-                # The token expired or was revoked early: fetch a new one and try once more.
+                # The token expired or was revoked early: try once more with a newer one.
+                refused = token
                 auth.invalidate(settings, token)
                 continue
             break
@@ -321,7 +343,7 @@ class GenesysClient:
                 method=method,
                 path=path,
                 action=STATIC_TOKEN_REFUSED,
-                secrets=(token.value, secret),
+                secrets=(*(lease.token.value for lease in leases), secret),
             )
         raise error_from_response(
             response,
@@ -329,7 +351,7 @@ class GenesysClient:
             path=path,
             permission=permission,
             versioned=versioned,
-            secrets=(token.value, secret),
+            secrets=(*(lease.token.value for lease in leases), secret),
         )
 
     def _json(self, response: httpx.Response, method: str, path: str) -> Any:
@@ -359,11 +381,6 @@ class GenesysClient:
                 " Genesys Cloud Platform API"
             ),
         )
-
-
-def _fingerprint(token: str) -> str:
-    # The rate-limit gate is per token; key it by a digest so the token itself is not a dict key.
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def _first_error(err: ValidationError) -> str:

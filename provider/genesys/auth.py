@@ -1,8 +1,10 @@
-"""OAuth client-credentials access tokens, cached process-wide per (login base, client id).
+"""OAuth client-credentials access tokens: a pool per (login base, client id) in each process.
 
-The cache is module state, never an attribute of a pickled object. One lock per key makes
-concurrent callers share a single token request. A token is renewed shortly before it expires,
-and after the API refuses it (see invalidate()).
+The pool is module state, never an attribute of a pickled object. It holds up to
+`genesyscloud:tokenPoolSize` tokens, fetched one at a time and only when every token in hand is
+short of request budget (see pacing), so a small stack uses a single token and a large one as many
+as its rate needs. A request takes the token with the most budget left. A token is renewed shortly
+before it expires and after the API refuses it, the others serving on meanwhile.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import re
 import secrets
 import threading
 import time
+from dataclasses import dataclass
 from typing import NoReturn
 
 import httpx
 
-from genesys_eventbridge.provider.genesys import retries, transport
+from genesys_eventbridge.provider.genesys import pacing, retries, transport
 from genesys_eventbridge.provider.genesys.errors import (
     CORRELATION_HEADER,
     ConfigurationError,
@@ -66,6 +69,11 @@ class AccessToken:
         """The bearer token itself (a secret: never log it)."""
         return self._value
 
+    @property
+    def issued_at(self) -> float:
+        """The monotonic time the token was received (a given token counts as oldest)."""
+        return -math.inf if self.static else self.expires_at - self.lifetime
+
     def fresh(self, now: float | None = None) -> bool:
         """Whether the token is usable without renewal (not within the renewal margin of expiry)."""
         margin = min(RENEW_MARGIN_MAX, RENEW_MARGIN_FRACTION * self.lifetime)
@@ -80,10 +88,151 @@ class AccessToken:
         raise TypeError("access tokens are not picklable (they are secrets)")
 
 
-_TOKENS: dict[_Key, AccessToken] = {}
+class PacingTimeout(Exception):
+    """No pool token may send before the caller's deadline."""
+
+    def __init__(self, seconds: float, *, paused: bool) -> None:
+        self.seconds = seconds
+        self.paused = paused
+        super().__init__(f"no token may send for {seconds:.1f} s")
+
+
+@dataclass(eq=False)
+class _Slot:
+    token: AccessToken
+    pacer: pacing.Pacer
+
+
+@dataclass(frozen=True, eq=False)
+class Lease:
+    """The pool token one request is sent with (report what the API answered through it)."""
+
+    token: AccessToken
+    _slot: _Slot
+    _pool: TokenPool
+
+    def rate_limited(self, response: httpx.Response) -> float:
+        """Pause this token (or, for a client-wide limit, every token) for the 429's Retry-After.
+
+        Returns the pause in seconds.
+        """
+        told = retries.parse_retry_after(response.headers.get("Retry-After"))
+        seconds = pacing.DEFAULT_PAUSE if told is None else told
+        self._pool.pause(self._slot, time.monotonic() + seconds, pacing.client_wide(response))
+        return seconds
+
+
+class TokenPool:
+    """The tokens of one OAuth client in this process, each with its own pacing."""
+
+    def __init__(self, given: AccessToken | None = None) -> None:
+        self._cond = threading.Condition()
+        # A pool over a token given in the settings holds just that one and never fetches.
+        self._given = given
+        self._slots: list[_Slot] = [] if given is None else [_Slot(given, pacing.Pacer())]
+        self._fetching = 0
+        self._paused_until = 0.0  # a client-wide 429 pauses every token
+
+    def tokens(self) -> list[AccessToken]:
+        """The tokens in hand, oldest first."""
+        with self._cond:
+            return [slot.token for slot in self._slots]
+
+    def acquire(
+        self,
+        settings: Settings,
+        *,
+        deadline: float = math.inf,
+        newer_than: AccessToken | None = None,
+        spend: bool = True,
+    ) -> Lease:
+        """The fresh token with the most budget left, waiting (until `deadline`) for budget or
+        fetching a token when every one in hand is short of it and the pool has room.
+
+        `newer_than`: only tokens received after that one (the API just refused it). `spend`:
+        count one request against the token's budget. Raises PacingTimeout when nothing could
+        send before `deadline`.
+        """
+        rate, size = settings.requests_per_minute, settings.token_pool_size
+        while True:
+            with self._cond:
+                now = time.monotonic()
+                # Renew before expiry: a token in its renewal margin leaves the pool.
+                self._slots = [slot for slot in self._slots if slot.token.fresh(now)]
+                candidates = [
+                    slot
+                    for slot in self._slots
+                    if newer_than is None or slot.token.issued_at > newer_than.issued_at
+                ]
+                paused = now < self._paused_until
+                if not paused and candidates:
+                    best = max(candidates, key=lambda slot: slot.pacer.budget(now, rate))
+                    if best.pacer.budget(now, rate) > 0:
+                        if spend:
+                            best.pacer.spend(now)
+                        return Lease(best.token, best, self)
+                fetch = not paused and self._fetching == 0 and self._given is None
+                if fetch and len(self._slots) >= size:
+                    # A full pool takes a new token only in place of one older than a refused one.
+                    older = [s for s in self._slots if s not in candidates]
+                    if older:
+                        self._slots.remove(older[0])
+                    else:
+                        fetch = False
+                if fetch:
+                    self._fetching += 1
+                else:
+                    if paused:
+                        opens = self._paused_until
+                    else:
+                        opens = min(
+                            (slot.pacer.opens_at(now, rate) for slot in candidates),
+                            default=math.inf,
+                        )
+                        if self._fetching:
+                            opens = min(opens, deadline)  # or sooner: woken when it lands
+                    if opens > deadline:
+                        raise PacingTimeout(opens - now, paused=paused)
+                    wait = min(opens, deadline) - now
+                    self._cond.wait(timeout=None if math.isinf(wait) else max(0.0, wait))
+                    continue
+            try:
+                token = _request_token(settings)
+            except BaseException:
+                with self._cond:
+                    self._fetching -= 1
+                    self._cond.notify_all()
+                raise
+            with self._cond:
+                self._fetching -= 1
+                self._slots.append(_Slot(token, pacing.Pacer()))
+                self._cond.notify_all()
+
+    def pause(self, slot: _Slot, until: float, client_wide: bool) -> None:
+        """Hold one token, or every token of the client, until the monotonic time `until`."""
+        with self._cond:
+            if client_wide:
+                self._paused_until = max(self._paused_until, until)
+            slot.pacer.pause(until)
+            self._cond.notify_all()
+
+    def invalidate(self, token: AccessToken) -> None:
+        """Drop `token` (the API refused it), if it is still in the pool."""
+        with self._cond:
+            self._slots = [slot for slot in self._slots if slot.token is not token]
+            self._cond.notify_all()
+
+    def reset_after_fork(self) -> None:
+        """Start over in a forked child (a lock held at fork time would never be released)."""
+        self._cond = threading.Condition()
+        self._slots = [] if self._given is None else [_Slot(self._given, pacing.Pacer())]
+        self._fetching = 0
+        self._paused_until = 0.0
+
+
+_POOLS: dict[_Key, TokenPool] = {}
 # Digests of given tokens the API refused (401), so client credentials take over when set.
 _REFUSED: set[str] = set()
-_LOCKS: dict[_Key, threading.Lock] = {}
 _GUARD = threading.Lock()
 
 
@@ -93,29 +242,23 @@ def _key(settings: Settings) -> _Key:
     return (settings.login_base_url, settings.client_id or "", digest)
 
 
-def _lock_for(key: _Key) -> threading.Lock:
-    with _GUARD:
-        lock = _LOCKS.get(key)
-        if lock is None:
-            lock = _LOCKS[key] = threading.Lock()
-        return lock
-
-
 def _token_digest(value: str) -> str:
     return hmac.new(_DIGEST_KEY, value.encode(), hashlib.sha256).hexdigest()
 
 
-def access_token(settings: Settings) -> AccessToken:
-    """Return a fresh token: the one given in the settings, else one for the OAuth client.
+def pool_for(settings: Settings) -> TokenPool:
+    """This process's token pool for the settings' credentials.
 
-    A given token is used as is. Once the API has refused it (see invalidate()), client
-    credentials take over when they are set too; there is no other fallback.
+    A token given in the settings is a pool of that one token (paced, never renewed). Once the
+    API has refused it (see invalidate()), client credentials take over when they are set too;
+    there is no other fallback.
     """
+    given: str | None = None
     if settings.has_access_token and settings.access_token is not None:
         value = settings.access_token.get_secret_value()
         if not settings.has_client_credentials or _token_digest(value) not in _REFUSED:
-            return AccessToken(value, math.inf, static=True)
-    if not settings.has_credentials:
+            given = value
+    if given is None and not settings.has_client_credentials:
         raise ConfigurationError(
             "no Genesys Cloud credentials are set: neither OAuth client credentials"
             " (genesyscloud:oauthclientId / GENESYSCLOUD_OAUTHCLIENT_ID and"
@@ -128,18 +271,26 @@ def access_token(settings: Settings) -> AccessToken:
                 " the two environment variables"
             ),
         )
-    key = _key(settings)
-    token = _TOKENS.get(key)
-    if token is not None and token.fresh():
-        return token
-    with _lock_for(key):
-        # Another thread may have fetched one while this one waited for the lock.
-        token = _TOKENS.get(key)
-        if token is not None and token.fresh():
-            return token
-        token = _request_token(settings)
-        _TOKENS[key] = token
-        return token
+    key = ("given", _token_digest(given), "") if given is not None else _key(settings)
+    with _GUARD:
+        pool = _POOLS.get(key)
+        if pool is None:
+            static = AccessToken(given, math.inf, static=True) if given is not None else None
+            pool = _POOLS[key] = TokenPool(static)
+        return pool
+
+
+def access_token(settings: Settings) -> AccessToken:
+    """A fresh token (the pool's best): the one given in the settings, else one for the OAuth
+    client, requested only when none is in hand."""
+    return pool_for(settings).acquire(settings, spend=False).token
+
+
+def acquire(
+    settings: Settings, *, deadline: float = math.inf, newer_than: AccessToken | None = None
+) -> Lease:
+    """The pool token to send one request with (see TokenPool.acquire)."""
+    return pool_for(settings).acquire(settings, deadline=deadline, newer_than=newer_than)
 
 
 def can_renew(settings: Settings, token: AccessToken) -> bool:
@@ -148,21 +299,18 @@ def can_renew(settings: Settings, token: AccessToken) -> bool:
 
 
 def invalidate(settings: Settings, token: AccessToken) -> None:
-    """Forget `token` (the API refused it), unless another thread has already replaced it."""
+    """Forget `token` (the API refused it); the pool's other tokens stay."""
     if token.static:
         with _GUARD:
             _REFUSED.add(_token_digest(token.value))
         return
-    key = _key(settings)
-    with _lock_for(key):
-        if _TOKENS.get(key) is token:
-            del _TOKENS[key]
+    pool_for(settings).invalidate(token)
 
 
 def clear() -> None:
-    """Forget every cached token."""
+    """Forget every pool and its tokens."""
     with _GUARD:
-        _TOKENS.clear()
+        _POOLS.clear()
         _REFUSED.clear()
 
 
@@ -237,7 +385,8 @@ def _request_token(settings: Settings) -> AccessToken:
 def _after_fork_in_child() -> None:
     global _GUARD
     _GUARD = threading.Lock()
-    _LOCKS.clear()
+    for pool in _POOLS.values():
+        pool.reset_after_fork()
 
 
 if hasattr(os, "register_at_fork"):

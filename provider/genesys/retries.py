@@ -2,8 +2,9 @@
 
 - 429: wait for Retry-After (seconds or an HTTP date), but never less than the backoff step: a
   `Retry-After: 0` or a date in the past must not turn the retry budget into a hot loop. The wait is
-  shared: every other call with the same gate key (base URL + token) holds back until then instead
-  of hammering the API.
+  shared: every other call with the same gate key holds back until then instead of hammering the
+  API. API calls pass no gate key: their token pool pauses the token that was told to wait
+  (auth.Lease.rate_limited).
 - 502/503/504 and network errors: exponential backoff, jittered between the step and twice it.
 - At most MAX_ATTEMPTS attempts per call, whatever the budget.
 - A request that may have reached the server (read error, read timeout, dropped connection, or a
@@ -147,7 +148,7 @@ class _Call:
     method: str
     path: str
     budget: float
-    gate_key: Hashable
+    gate_key: Hashable | None
     idempotent: bool
     start: float = field(default_factory=time.monotonic)
     attempts: int = 0
@@ -184,7 +185,7 @@ class _Call:
 
     def wait_for_gate(self) -> None:
         """Hold back while another call's 429 told everyone sharing this key to wait."""
-        while True:
+        while self.gate_key is not None:
             now = time.monotonic()
             opens = GATE.opens_at(self.gate_key)
             if opens <= now:
@@ -209,7 +210,7 @@ def send_with_retries(
     method: str,
     path: str,
     budget: float,
-    gate_key: Hashable,
+    gate_key: Hashable | None,
     idempotent: bool | None = None,
 ) -> httpx.Response:
     """Call `send` until it answers something other than 429/502/503/504, within `budget` seconds.
@@ -268,7 +269,7 @@ def send_with_retries(
                 if retry_after is not None
                 else backoff(call.attempts)
             )
-            if status == 429:
+            if status == 429 and call.gate_key is not None:
                 GATE.hold(call.gate_key, time.monotonic() + delay)
             # Quote the server's wait only when it, not our floor, is what the budget cannot cover.
             call.plan(delay, told=retry_after is not None and retry_after >= delay)

@@ -95,6 +95,15 @@ SETTING_KEYS: Mapping[str, SettingKey] = {
         SettingKey(
             "validate_topics", "genesyscloud:validateTopics", "GENESYSCLOUD_VALIDATE_TOPICS", "true"
         ),
+        SettingKey(
+            "token_pool_size", "genesyscloud:tokenPoolSize", "GENESYSCLOUD_TOKEN_POOL_SIZE", "10"
+        ),
+        SettingKey(
+            "requests_per_minute",
+            "genesyscloud:requestsPerMinute",
+            "GENESYSCLOUD_REQUESTS_PER_MINUTE",
+            "300",
+        ),
     )
 }
 
@@ -142,6 +151,9 @@ class Settings(BaseModel):
     retry_budget: float = 120.0
     activation_timeout: float = 300.0
     validate_topics: bool = True
+    # Up to this many OAuth tokens per process and client, each paced at requests_per_minute.
+    token_pool_size: int = 10
+    requests_per_minute: int = 300
 
     @model_validator(mode="before")
     @classmethod
@@ -425,6 +437,9 @@ _NUMBERS: dict[str, tuple[Callable[[float], bool], str]] = {
     "request_timeout": (lambda v: _finite(v) and v > 0, "a number of seconds greater than 0"),
     "retry_budget": (lambda v: _finite(v) and v >= 0, "a number of seconds, 0 or more"),
     "activation_timeout": (lambda v: _finite(v) and v > 0, "a number of seconds greater than 0"),
+    # CX as Code's token_pool_size takes 1-20 as well.
+    "token_pool_size": (lambda v: _finite(v) and 1 <= v <= 20, "a whole number from 1 to 20"),
+    "requests_per_minute": (lambda v: _finite(v) and v >= 1, "a whole number of at least 1"),
 }
 
 
@@ -448,4 +463,6 @@ _PARSERS: dict[str, Callable[[SettingKey, Any, str], Any]] = {
     "retry_budget": _float,
     "activation_timeout": _float,
     "validate_topics": _bool,
+    "token_pool_size": _int,
+    "requests_per_minute": _int,
 }

@@ -28,8 +28,11 @@ from tests.client.conftest import Reply, ScriptedServer, settings_for
 def test_retry_after_storm_holds_every_thread_until_the_time_given(
     emulator: GenesysEmulator,
 ) -> None:
+    # With one token (as before the pool), a 429 pauses every call: they all share that token.
     integration_id = emulator.seed_integration("storm")
-    settings = settings_for(emulator, **{"genesyscloud:retryBudget": 10})
+    settings = settings_for(
+        emulator, **{"genesyscloud:retryBudget": 10, "genesyscloud:tokenPoolSize": 1}
+    )
     GenesysClient(settings).get_integration(integration_id)  # token in cache
     emulator.reset_log()
     emulator.inject_status(429, count=5, retry_after=1, path_contains=integration_id)

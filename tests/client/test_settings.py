@@ -244,6 +244,8 @@ def test_defaults() -> None:
     assert s.retry_budget == 120.0
     assert s.activation_timeout == 300.0
     assert s.validate_topics is True
+    assert s.token_pool_size == 10
+    assert s.requests_per_minute == 300
 
 
 @pytest.mark.parametrize(
@@ -259,6 +261,9 @@ def test_defaults() -> None:
         ("genesyscloud:validateTopics", "yes", "validate_topics", True),
         ("genesyscloud:validateTopics", 0.0, "validate_topics", False),
         ("genesyscloud:validateTopics", 1, "validate_topics", True),
+        ("genesyscloud:tokenPoolSize", "20", "token_pool_size", 20),
+        ("genesyscloud:tokenPoolSize", 1.0, "token_pool_size", 1),
+        ("genesyscloud:requestsPerMinute", "600", "requests_per_minute", 600),
     ],
 )
 def test_values_arrive_as_strings_ints_or_floats(
@@ -279,6 +284,11 @@ def test_values_arrive_as_strings_ints_or_floats(
         ("genesyscloud:activationTimeout", "GENESYSCLOUD_ACTIVATION_TIMEOUT", 0.0),
         ("genesyscloud:validateTopics", "GENESYSCLOUD_VALIDATE_TOPICS", "maybe"),
         ("genesyscloud:maxIntegrations", "GENESYSCLOUD_MAX_INTEGRATIONS", True),
+        ("genesyscloud:tokenPoolSize", "GENESYSCLOUD_TOKEN_POOL_SIZE", "0"),
+        ("genesyscloud:tokenPoolSize", "GENESYSCLOUD_TOKEN_POOL_SIZE", "21"),
+        ("genesyscloud:tokenPoolSize", "GENESYSCLOUD_TOKEN_POOL_SIZE", 2.5),
+        ("genesyscloud:requestsPerMinute", "GENESYSCLOUD_REQUESTS_PER_MINUTE", "0"),
+        ("genesyscloud:requestsPerMinute", "GENESYSCLOUD_REQUESTS_PER_MINUTE", "lots"),
     ],
 )
 def test_bad_values_name_the_key_and_the_fix(key: str, env: str, value: Any) -> None:
