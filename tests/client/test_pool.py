@@ -124,6 +124,7 @@ def test_a_429_on_one_token_pauses_that_token_only(emulator: GenesysEmulator) ->
     waiting.start()
     while emulator.count(status=429) == 0:
         time.sleep(0.01)
+    time.sleep(0.2)  # the log has the 429 a moment before the client has read it
     started = time.monotonic()
     for _ in range(5):  # the other calls go on with another token, without waiting
         GenesysClient(settings).get_integration(integration_id)
@@ -163,6 +164,7 @@ def test_a_429_that_says_it_is_client_wide_pauses_every_token(
     threads[0].start()
     while emulator.count(status=429) == 0:
         time.sleep(0.01)
+    time.sleep(0.2)  # the log has the 429 a moment before the client has read it
     for thread in threads[1:]:
         thread.start()
     for thread in threads:
