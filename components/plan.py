@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 
-from genesys_eventbridge.components import limits, target_wiring
+from genesys_eventbridge.components import iam, limits, policy_size, target_wiring
 from genesys_eventbridge.components.args import (
     CALLBACK_TARGET,
     LambdaCodeArgs,
@@ -152,11 +152,54 @@ def plan_subscription(
         plan.pattern(source, static_view(plan.filter_policy))
         plans.append(plan)
     _check_generated_names(name, args)
-    return SubscriptionPlan(
+    planned = SubscriptionPlan(
         event_source_suffix=suffix,
         topics=topics,
         rules=tuple(plans),
         archive=_plan_archive(args, topics, source, max_pattern),
+    )
+    _check_queue_policy(name, planned, args)
+    return planned
+
+
+# Lengths of what a placeholder must stand in for, before AWS names things.
+_LONGEST_REGION = "ap-southeast-5"
+_ACCOUNT = "0" * 12
+_ROLE_NAME = "r" * 64
+
+
+def _check_queue_policy(name: str, plan: SubscriptionPlan, args: SubscriptionArgs) -> None:
+    """Render the dead-letter queue's policy with stand-ins of the real lengths and check its
+    size now; name the first rule whose functions would break it."""
+    if not args.dead_letter_queue or not args.async_invoke.external_functions:
+        return
+    region = args.aws_region if isinstance(args.aws_region, str) else _LONGEST_REGION
+    account = args.aws_account_id if isinstance(args.aws_account_id, str) else _ACCOUNT
+    queue_arn = f"arn:aws:sqs:{region}:{account}:{name}-dlq-xxxxxxx"
+    bus_arn = f"arn:aws:events:{region}:{account}:event-bus/"
+    bus_arn += placeholder_source(plan.event_source_suffix)
+
+    def document(functions: int) -> dict[str, Any]:
+        roles = [f"arn:aws:iam::{account}:role/{_ROLE_NAME}{i}" for i in range(functions)]
+        return iam.dead_letter_queue_policy(queue_arn, bus_arn, account, roles)
+
+    external: list[Any] = []
+    if args.lambda_arn is not None and (plan.uses_callback or args.notify_on_change):
+        external.append(args.lambda_arn)
+    first_over: str | None = None
+    for rule in plan.rules:
+        for target in rule.targets:
+            if isinstance(target, pulumi.Output) or (
+                isinstance(target, str) and target != CALLBACK_TARGET
+            ):
+                if not any(target is seen or target == seen for seen in external):
+                    external.append(target)
+        if first_over is None and policy_size.size_of(document(len(external))) > (
+            policy_size.SQS_POLICY_LIMIT
+        ):
+            first_over = rule.name
+    policy_size.check_queue_policy(
+        document(len(external)), functions=len(external), first_over=first_over
     )
 
 

@@ -50,7 +50,6 @@ def check_queue_policy(
         " subscription, or set async_invoke.external_functions to false and grant their roles"
         " sqs:SendMessage on the queue yourself.",
         field="dead_letter_queue",
-        rule=first_over,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -22,12 +23,7 @@ from genesys_eventbridge.components.lambda_targets import (
     role_lookup,
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
-from genesys_eventbridge.components.plan import (
-    RulePlan,
-    SubscriptionPlan,
-    placeholder_source,
-    plan_subscription,
-)
+from genesys_eventbridge.components.plan import RulePlan, SubscriptionPlan, plan_subscription
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, declare_target
 from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.integration_resource import (
@@ -100,9 +96,9 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         """Declare the subscription `name`; raise SubscriptionArgsError/PatternError on bad args."""
         # Everything checkable without AWS is checked before a single resource is declared.
         plan = plan_subscription(name, args, region=args.aws_region, stack=pulumi.get_stack())
+        _claim_suffix(name, plan.event_source_suffix)
         uses_callback = plan.uses_callback or args.notify_on_change
         specs = plan_functions(plan, args.lambda_arn, uses_callback)
-        _check_queue_policy_at_preview(name, plan, args, specs)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name = name
         self._args = args
@@ -448,6 +444,23 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         )
 
 
+# Event source suffixes claimed by the subscriptions of this program run, keyed by the runtime
+# settings object so each (mocked or real) run starts afresh.
+_SUFFIXES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _claim_suffix(name: str, suffix: str) -> None:
+    claimed = _SUFFIXES.setdefault(pulumi.runtime.settings.SETTINGS, {})
+    owner = claimed.setdefault(suffix, name)
+    if owner != name:
+        raise SubscriptionArgsError(
+            f"event_source_suffix: subscriptions {owner!r} and {name!r} both use the event source"
+            f" suffix {suffix!r}; each needs its own partner event source. Give one of them a"
+            " different event_source_suffix.",
+            field="event_source_suffix",
+        )
+
+
 def _same_account(values: list[Any]) -> str:
     given, deploying = values
     if str(given) != str(deploying):
@@ -459,43 +472,6 @@ def _same_account(values: list[Any]) -> str:
             field="aws_account_id",
         )
     return str(given)
-
-
-# Lengths of what a placeholder must stand in for, before AWS names things.
-_LONGEST_REGION = "ap-southeast-5"
-_ACCOUNT = "0" * 12
-_ROLE_NAME = "r" * 64
-
-
-def _check_queue_policy_at_preview(
-    name: str, plan: SubscriptionPlan, args: SubscriptionArgs, specs: Sequence[Any]
-) -> None:
-    """Render the dead-letter queue's policy with stand-ins of the real lengths and check its
-    size before anything is declared; name the first rule whose functions break it."""
-    if not args.dead_letter_queue:
-        return
-    region = args.aws_region if isinstance(args.aws_region, str) else _LONGEST_REGION
-    account = args.aws_account_id if isinstance(args.aws_account_id, str) else _ACCOUNT
-    queue_arn = f"arn:aws:sqs:{region}:{account}:{name}-dlq-xxxxxxx"
-    bus_arn = f"arn:aws:events:{region}:{account}:event-bus/"
-    bus_arn += placeholder_source(plan.event_source_suffix)
-    counted = args.async_invoke.external_functions
-    external: list[Any] = []
-    if counted and args.lambda_arn is not None and CALLBACK_TARGET in specs:
-        external.append(args.lambda_arn)
-    first_over: str | None = None
-    for rule in plan.rules:
-        for target in rule.targets:
-            if counted and target in specs and target != CALLBACK_TARGET and target not in external:
-                external.append(target)
-        roles = [f"arn:aws:iam::{account}:role/{_ROLE_NAME}{i}" for i in range(len(external))]
-        document = iam.dead_letter_queue_policy(queue_arn, bus_arn, account, roles)
-        if policy_size.size_of(document) > policy_size.SQS_POLICY_LIMIT:
-            first_over = rule.name
-            break
-    roles = [f"arn:aws:iam::{account}:role/{_ROLE_NAME}{i}" for i in range(len(external))]
-    document = iam.dead_letter_queue_policy(queue_arn, bus_arn, account, roles)
-    policy_size.check_queue_policy(document, functions=len(external), first_over=first_over)
 
 
 def _registration(
