@@ -1,17 +1,28 @@
 """The stack program's configuration: `genesys-eventbridge:subscriptions`, validated with pydantic.
 
 Each entry mirrors SubscriptionArgs in camelCase. A bad entry raises StackConfigError naming its
-config path (e.g. `subscriptions[1].filterPolicy`) and the fix, before any resource is declared.
+config path (e.g. `subscriptions[1].filterPolicy`) and the fix, before any resource is declared;
+so does a key of the `genesys-eventbridge:` or `genesyscloud:` namespace that nothing reads.
+Values set with `pulumi config set --secret --path ...` stay secret (see to_args).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from genesys_eventbridge.components.args import (
@@ -24,16 +35,41 @@ from genesys_eventbridge.components.args import (
     RuleArgs,
     SubscriptionArgs,
 )
+from genesys_eventbridge.components.config_errors import (
+    component_problem,
+    pydantic_problem,
+    strip_field,
+    unknown_key_problems,
+)
+from genesys_eventbridge.components.config_source import (
+    config_keys,
+    is_secret_key,
+    read_secure_paths,
+    under,
+)
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import PatternError
 from genesys_eventbridge.components.plan import default_suffix, plan_subscription
+from genesys_eventbridge.provider.genesys.settings import unknown_keys as unknown_setting_keys
+from genesys_eventbridge.provider.schema import input_problem
 
 CONFIG_KEY = "subscriptions"
+PROJECT_NAMESPACE = "genesys-eventbridge"
+# The keys of the project's namespace that the stack program reads.
+PROJECT_KEYS = (CONFIG_KEY,)
+# Where a value may be a secret: it reaches a resource as a Pulumi input, so Output.secret keeps
+# it encrypted in the state. Anything else names resources or is planned in plain Python.
+SECRET_CAPABLE = re.compile(r"subscriptions\[\d+\]\.lambdaCode\.environment\.[^.\[]+")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
 
 
 class StackConfigError(ValueError):
     """The stack config is wrong; the message names each bad path and how to fix it."""
+
+    def __init__(self, problems: str | Sequence[str]) -> None:
+        """One problem, or several (`problems` lists them; str() joins them with '; ')."""
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
 
 
 class _CamelModel(BaseModel):
@@ -88,6 +124,17 @@ class LambdaCodeConfig(_CamelModel):
     timeout: int = Field(default=30, ge=1, le=900)
     environment: dict[str, str] | None = None
 
+    @field_validator("path")
+    @classmethod
+    def _path_is_a_directory(cls, value: str, info: ValidationInfo) -> str:
+        base = (info.context or {}).get("base") or Path.cwd()
+        if not (Path(base) / value).is_dir():
+            raise ValueError(
+                f"{value!r} is not a directory; give the directory holding the function's code,"
+                f" relative to the project directory ({base})"
+            )
+        return value
+
 
 class RuleConfig(_CamelModel):
     """One entry of `rules`."""
@@ -127,6 +174,30 @@ class SubscriptionConfig(_CamelModel):
     notify_on_change: bool = False
     log_retention_in_days: int = Field(default=30, ge=1)
     tags: dict[str, str] | None = None
+    # Whether the subscriptions key is a secret (see to_args): not a field of the stack file.
+    _secret: bool = PrivateAttr(default=False)
+
+    @field_validator(
+        "topics",
+        "event_source_suffix",
+        "aws_account_id",
+        "aws_region",
+        "enabled",
+        "integration_name",
+        "notes",
+        "adopt_integration_id",
+        mode="before",
+    )
+    @classmethod
+    def _as_the_provider_checks_it(cls, value: Any, info: ValidationInfo) -> Any:
+        # The provider's own checks, run now so the error carries the config path; a number
+        # for the account id gets the "quote it" hint instead of pydantic's type error.
+        if value is None or info.field_name is None:
+            return value
+        problem = input_problem(info.field_name, value)
+        if problem:
+            raise ValueError(strip_field(problem, info.field_name))
+        return value
 
     @field_validator("name")
     @classmethod
@@ -139,7 +210,18 @@ class SubscriptionConfig(_CamelModel):
         return value
 
     def to_args(self) -> SubscriptionArgs:
-        """The component arguments this entry describes."""
+        """The component arguments this entry describes.
+
+        When the subscriptions key is a secret, every lambdaCode.environment value is wrapped in
+        Output.secret: `get_object` returns them plain, and which of them was set with --secret
+        is not known here, so all of them stay encrypted in the state.
+        """
+        environment: Mapping[str, Any] | None = None
+        if self.lambda_code and self.lambda_code.environment is not None:
+            environment = {
+                name: pulumi.Output.secret(value) if self._secret else value
+                for name, value in self.lambda_code.environment.items()
+            }
         return SubscriptionArgs(
             topics=list(self.topics),
             event_source_suffix=self.event_source_suffix,
@@ -169,7 +251,7 @@ class SubscriptionConfig(_CamelModel):
                 architecture=self.lambda_code.architecture,
                 memory_size=self.lambda_code.memory_size,
                 timeout=self.lambda_code.timeout,
-                environment=self.lambda_code.environment,
+                environment=environment,
             )
             if self.lambda_code
             else None,
@@ -214,15 +296,20 @@ class _Subscriptions(BaseModel):
     subscriptions: list[SubscriptionConfig]
 
 
-def _path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
+def key_problems(keys: Iterable[str], namespace: str = PROJECT_NAMESPACE) -> list[str]:
+    """Keys of this project's and the `genesyscloud:` namespace that nothing reads."""
+    keys = list(keys)
+    return unknown_key_problems(keys, namespace, PROJECT_KEYS) + [
+        problem.replace(" is not a known", ": is not a known", 1)
+        for problem in unknown_setting_keys(keys)
+    ]
 
 
 def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
-    """Read and validate `subscriptions` from the project's stack config."""
+    """Read and validate `subscriptions` (and the keys around it) from the stack config."""
+    problems = key_problems(config_keys(), config.name)
+    if problems:
+        raise StackConfigError(problems)
     try:
         raw = config.get_object(CONFIG_KEY)
     except pulumi.ConfigTypeError:
@@ -230,49 +317,75 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
             f"{CONFIG_KEY}: must be a list of subscription objects in the stack file"
             " (see Pulumi.example.yaml), not a plain string"
         ) from None
-    return parse_subscriptions(raw, stack=pulumi.get_stack())
+    full_key = config.full_key(CONFIG_KEY)
+    stack = pulumi.get_stack()
+    secret = is_secret_key(full_key)
+    secure = read_secure_paths(Path.cwd(), stack, full_key) if secret else None
+    return parse_subscriptions(raw, stack=stack, secret=secret, secure_paths=secure)
 
 
-def parse_subscriptions(raw: Any, stack: str | None = None) -> list[SubscriptionConfig]:
+def parse_subscriptions(
+    raw: Any,
+    stack: str | None = None,
+    *,
+    base: Path | None = None,
+    secret: bool = False,
+    secure_paths: Iterable[str] | None = None,
+) -> list[SubscriptionConfig]:
     """Validate the raw `subscriptions` config value; raise StackConfigError naming bad paths.
 
-    `stack` is the Pulumi stack's name, part of each default event source suffix."""
+    stack: the Pulumi stack's name, part of each default event source suffix. base: the project
+    directory that lambdaCode paths are relative to (default: the current one). secret: whether
+    the key is a secret. secure_paths: the config paths of its `secure:` values, when the stack
+    file could be read.
+    """
     if raw is None:
         raise StackConfigError(
             f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
             " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
         )
     try:
-        parsed = _Subscriptions.model_validate({CONFIG_KEY: raw})
+        parsed = _Subscriptions.model_validate(
+            {CONFIG_KEY: raw}, context={"base": base or Path.cwd()}
+        )
     except ValidationError as err:
-        lines = []
-        for problem in err.errors():
-            where = _path(problem["loc"])
-            if problem["type"] == "extra_forbidden":
-                message = "is not a known field; check its spelling (fields are camelCase)"
-            else:
-                message = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"{where}: {message}")
-        raise StackConfigError("; ".join(lines)) from None
+        raise StackConfigError(
+            [pydantic_problem(_Subscriptions, problem) for problem in err.errors()]
+        ) from None
+    problems = [
+        f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
+        " (this value names or shapes resources, which Pulumi shows in plain text); set it"
+        " without --secret, or move the secret into the callback's environment"
+        for path in sorted(secure_paths or ())
+        if not SECRET_CAPABLE.fullmatch(path) and not under(path, _environments(raw))
+    ]
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
     for index, entry in enumerate(parsed.subscriptions):
+        entry._secret = secret
         if entry.name in seen:
-            raise StackConfigError(
+            problems.append(
                 f"{CONFIG_KEY}[{index}].name: {entry.name!r} is already the name of"
                 f" {CONFIG_KEY}[{seen[entry.name]}]; names must be unique"
             )
+            continue
         seen[entry.name] = index
-        _plan(index, entry, stack)
+        problem = _plan(index, entry, stack)
+        if problem:
+            problems.append(problem)
+            continue
         suffix = entry.event_source_suffix or default_suffix(entry.name, stack)
         if suffix in suffixes:
             other = parsed.subscriptions[suffixes[suffix]]
-            raise StackConfigError(
+            problems.append(
                 f"{_suffix_path(index, entry)}: the event source suffix {suffix!r} is also that of"
                 f" {_suffix_path(suffixes[suffix], other)}; each subscription needs its own"
                 " partner event source: set a different eventSourceSuffix on one of them"
             )
+            continue
         suffixes[suffix] = index
+    if problems:
+        raise StackConfigError(problems)
     return parsed.subscriptions
 
 
@@ -282,20 +395,28 @@ def _suffix_path(index: int, entry: SubscriptionConfig) -> str:
     return f"{CONFIG_KEY}[{index}].name (the default suffix is <stack>-<name>)"
 
 
-def _plan(index: int, entry: SubscriptionConfig, stack: str | None) -> None:
+def _environments(raw: Any) -> list[str]:
+    # A whole environment map set with --secret is fine too.
+    if not isinstance(raw, list):
+        return []
+    return [f"{CONFIG_KEY}[{i}].lambdaCode.environment" for i in range(len(raw))]
+
+
+def _plan(index: int, entry: SubscriptionConfig, stack: str | None) -> str | None:
     """Run the component's own checks now, so their errors carry the config path."""
     try:
         plan_subscription(entry.name, entry.to_args(), region=entry.aws_region, stack=stack)
     except (SubscriptionArgsError, PatternError) as err:
         where = f"{CONFIG_KEY}[{index}]"
         rule = getattr(err, "rule", None)
-        parts = (getattr(err, "field", None) or "").split(".")
+        field = getattr(err, "field", None) or ""
         names = [r.name for r in entry.rules or []]
         if rule in names:
             where += f".rules[{names.index(rule)}]"
-            parts = parts[1:] if parts[0] == "rules" else parts
+            field = field.removeprefix("rules").lstrip(".")
         if isinstance(err, PatternError):
-            # A pattern problem is always in the filter policy (err.field is the event path).
-            parts = ["filter_policy"]
-        where += "".join("." + to_camel(part) for part in parts if part)
-        raise StackConfigError(f"{where}: {err}") from None
+            # A pattern problem is always in the filter policy (err.field is the event path,
+            # whose words are the event's own: not translated).
+            return f"{where}.filterPolicy: {err}"
+        return component_problem(where, field, str(err))
+    return None

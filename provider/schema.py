@@ -178,6 +178,12 @@ _REQUIRED = {
 }
 
 
+def input_problem(key: str, value: Any) -> str | None:
+    """Why `value` is not a valid input `key` (a sentence starting with the key), or None."""
+    check = _CHECKS.get(key)
+    return None if check is None or is_unknown(value) else check(value)
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -234,8 +234,19 @@ class StackRun:
         return [r for r in self.registrations if r.type == typ]
 
 
-def run_stack(program: Path, config: dict[str, Any], *, project: str, stack: str) -> StackRun:
-    """Run a Pulumi program file under fresh mocks with `config` as the stack's config."""
+def run_stack(
+    program: Path,
+    config: dict[str, Any],
+    *,
+    project: str,
+    stack: str,
+    secret_keys: list[str] | None = None,
+) -> StackRun:
+    """Run a Pulumi program file under fresh mocks with `config` as the stack's config.
+
+    `secret_keys`: the keys the engine would mark secret (set with `pulumi config set --secret`,
+    or containing a value set with `--secret --path`).
+    """
     mocks = GenesysMocks()
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
@@ -244,7 +255,8 @@ def run_stack(program: Path, config: dict[str, Any], *, project: str, stack: str
         {
             key: value if isinstance(value, str) else json.dumps(value)
             for key, value in config.items()
-        }
+        },
+        list(secret_keys or []),
     )
 
     exports: dict[str, Any] = {}

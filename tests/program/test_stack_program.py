@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pulumi.runtime import rpc
 
 from genesys_eventbridge.components.stack_config import StackConfigError
 from tests.mocking import COMPONENT_TYPE, run_stack
@@ -58,9 +59,9 @@ def with_entry(index: int, **changes: Any) -> dict[str, Any]:
     ("config", "path", "hint"),
     [
         (with_entry(1, filterPolicy={"detail.x": ["a"]}), "subscriptions[1].filterPolicy", "rules"),
-        (with_entry(0, topics=None), "subscriptions[0].topics", "Field required"),
-        (with_entry(0, topics=[]), "subscriptions[0].topics", "at least 1"),
-        (with_entry(0, tpoics=["x"]), "subscriptions[0].tpoics", "not a known field"),
+        (with_entry(0, topics=None), "subscriptions[0].topics", "is required"),
+        (with_entry(0, topics=[]), "subscriptions[0].topics", "at least one topic"),
+        (with_entry(0, tpoics=["x"]), "subscriptions[0].tpoics", "did you mean topics?"),
         (with_entry(0, name="has space"), "subscriptions[0].name", "letters, digits"),
         (with_entry(1, name="conversation-ends"), "subscriptions[1].name", "unique"),
         (
@@ -96,3 +97,142 @@ def test_bad_config_names_the_path_and_declares_nothing(
     message = str(caught.value)
     assert message.startswith(path + ":") or f"; {path}:" in message, message
     assert hint in message
+
+
+# -- one layer of config errors (issue 12 #5) -------------------------------------------------
+
+
+def _problems(config: dict[str, Any]) -> list[str]:
+    with pytest.raises(StackConfigError) as caught:
+        run(config)
+    return caught.value.problems
+
+
+def test_an_unquoted_account_id_is_told_to_be_quoted() -> None:
+    # YAML reads `awsAccountId: 012345678901` as the number 12345678901.
+    [problem] = _problems(with_entry(0, awsAccountId=12345678901))
+    assert problem == (
+        "subscriptions[0].awsAccountId: must be a string of 12 digits, got a number;"
+        ' quote it (e.g. "012345678901") so leading zeros survive'
+    )
+
+
+def test_a_short_account_id_is_reported_by_its_config_path() -> None:
+    [problem] = _problems(with_entry(0, awsAccountId="12345"))
+    assert problem == (
+        "subscriptions[0].awsAccountId: must be exactly 12 digits, e.g. '123456789012'; got '12345'"
+    )
+
+
+def test_a_misspelled_project_key_names_the_closest_key() -> None:
+    config = {k: v for k, v in EXAMPLE.items() if k != KEY}
+    config["genesys-eventbridge:subscription"] = EXAMPLE[KEY]
+    assert _problems(config) == [
+        "genesys-eventbridge:subscription: is not a key this program reads (Pulumi would ignore"
+        " it); did you mean genesys-eventbridge:subscriptions?"
+    ]
+
+
+def test_a_misspelled_genesys_setting_names_the_closest_key() -> None:
+    config = {**EXAMPLE, "genesyscloud:oauthClientId": "abc"}
+    assert _problems(config) == [
+        "genesyscloud:oauthClientId: is not a known Genesys Cloud setting; did you mean"
+        " genesyscloud:oauthclientId?"
+    ]
+
+
+def test_a_bad_lambda_code_path_is_reported_as_lambda_code_path() -> None:
+    code = {"path": "no-such-dir", "handler": "app.handler"}
+    [problem] = _problems(with_entry(0, lambdaCode=code))
+    assert problem == (
+        "subscriptions[0].lambdaCode.path: 'no-such-dir' is not a directory; give the directory"
+        f" holding the function's code, relative to the project directory ({Path.cwd()})"
+    )
+
+
+def test_a_misspelled_nested_field_names_the_closest_field() -> None:
+    rules = [{"name": "r", "filterPolcy": {"detail.eventBody.queueId": ["a"]}}]
+    [problem] = _problems(with_entry(1, rules=rules))
+    assert (
+        problem
+        == "subscriptions[1].rules[0].filterPolcy: is not a known field; did you mean filterPolicy?"
+    )
+
+
+def test_every_bad_entry_is_reported_at_once() -> None:
+    config = with_entry(0, awsRegion="EU_WEST_1")
+    config[KEY][1]["eventSourceSuffix"] = "has space"
+    problems = _problems(config)
+    assert [p.split(":", 1)[0] for p in problems] == [
+        "subscriptions[0].awsRegion",
+        "subscriptions[1].eventSourceSuffix",
+    ]
+    assert "(did you mean 'eu-west-1'?)" in problems[0]
+
+
+# -- secrets from the stack config (issue 13 #1) ----------------------------------------------
+
+
+def _with_secret_environment(tmp_path: Path) -> dict[str, Any]:
+    code = tmp_path / "callback"
+    code.mkdir()
+    (code / "app.py").write_text("def handler(event, context):\n    return None\n")
+    return with_entry(
+        0,
+        lambdaCode={
+            "path": str(code),
+            "handler": "app.handler",
+            "environment": {"TOKEN": "s3cr3t-token-value", "MODE": "strict"},
+        },
+    )
+
+
+def _lambda_environment(result: Any) -> Any:
+    [function] = [
+        r
+        for r in result.of_type("aws:lambda/function:Function")
+        if r.name.startswith("conversation-ends")
+    ]
+    return function.inputs["environment"]
+
+
+def test_a_secret_set_with_path_stays_secret_in_the_lambda_environment(tmp_path: Path) -> None:
+    # `pulumi config set --secret --path 'genesys-eventbridge:subscriptions[0].lambdaCode.
+    # environment.TOKEN' ...` makes the engine list the whole key as secret; get_object returns
+    # its values plain.
+    config = _with_secret_environment(tmp_path)
+    result = run_stack(
+        PROGRAM, config, project="genesys-eventbridge", stack="example", secret_keys=[KEY]
+    )
+    # A secret value makes the Lambda's whole environment input secret: encrypted in the state.
+    environment = _lambda_environment(result)
+    assert rpc.is_rpc_secret(environment)
+    variables = rpc.unwrap_rpc_secret(environment)["variables"]
+    assert variables == {"TOKEN": "s3cr3t-token-value", "MODE": "strict"}
+
+
+def test_without_a_secret_the_environment_is_plain(tmp_path: Path) -> None:
+    result = run(_with_secret_environment(tmp_path))
+    environment = _lambda_environment(result)
+    assert not rpc.is_rpc_secret(environment)
+    assert environment["variables"]["TOKEN"] == "s3cr3t-token-value"
+
+
+def test_a_secure_value_elsewhere_is_refused_naming_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _with_secret_environment(tmp_path)
+    stack_file = copy.deepcopy(config)
+    stack_file[KEY][0]["notes"] = {"secure": "v1:c2VjcmV0"}
+    stack_file[KEY][0]["lambdaCode"]["environment"]["TOKEN"] = {"secure": "v1:dG9rZW4="}
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Pulumi.example.yaml").write_text(yaml.safe_dump({"config": stack_file}))
+    with pytest.raises(StackConfigError) as caught:
+        run_stack(
+            PROGRAM, config, project="genesys-eventbridge", stack="example", secret_keys=[KEY]
+        )
+    assert caught.value.problems == [
+        "subscriptions[0].notes: is set with --secret, but only lambdaCode.environment values"
+        " can stay secret (this value names or shapes resources, which Pulumi shows in plain"
+        " text); set it without --secret, or move the secret into the callback's environment"
+    ]
