@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .validate import NUMERIC_LIMIT, is_number, validate_pattern
@@ -37,28 +39,79 @@ _MISSING = object()
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+@dataclass(frozen=True)
+class Mismatch:
+    """Why an event does not match a pattern: the first field that did not match."""
+
+    field: str
+    """The dotted path of the field (ending in `$or` when no alternative matched)."""
+    matchers: Any
+    """The pattern's matchers for the field (for `$or`: the alternatives' mismatches)."""
+    values: tuple[Any, ...]
+    """The event's values at the field (array elements flattened; empty when absent)."""
+
+    @property
+    def reason(self) -> str:
+        """The mismatch as a sentence: the field, what the event has, what the rule wants."""
+        if self.field.endswith("$or"):
+            alternatives = "; ".join(
+                f"({i}) {miss.reason}" for i, miss in enumerate(self.matchers, start=1)
+            )
+            return f"{self.field}: no alternative matches: {alternatives}"
+        wants = _json(self.matchers)
+        if not self.values:
+            return f"{self.field}: the event has no value there, and the rule wants {wants}"
+        has = ", ".join(_json(value) for value in self.values)
+        return f"{self.field}: the event has {has}, and the rule wants {wants}"
+
+
 def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     """True if EventBridge would deliver `event` to a rule with `pattern` (validated first)."""
+    return explain(pattern, event) is None
+
+
+def explain(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> Mismatch | None:
+    """None if EventBridge would deliver `event` to a rule with `pattern` (validated first),
+    else the first field, in the pattern's order, that did not match."""
     validate_pattern(pattern, rule="(local match)")
-    return _match_object(pattern, event)
+    return _mismatch(pattern, event, "")
 
 
 def _match_object(pattern: Mapping[str, Any], node: Any) -> bool:
+    return _mismatch(pattern, node, "") is None
+
+
+def _mismatch(pattern: Mapping[str, Any], node: Any, where: str) -> Mismatch | None:
     obj: Mapping[str, Any] = node if isinstance(node, Mapping) else {}
     for key, sub in pattern.items():
         if key == "$or":
-            if not any(_match_object(branch, obj) for branch in sub):
-                return False
+            misses = []
+            for branch in sub:
+                miss = _mismatch(branch, obj, where)
+                if miss is None:
+                    break
+                misses.append(miss)
+            else:
+                return Mismatch(f"{where}$or", tuple(misses), ())
             continue
         value = obj.get(key, _MISSING)
+        path = f"{where}{key}"
         if isinstance(sub, Mapping):
             # An absent or scalar parent still lets {"exists": false} below it match.
             candidates = _objects(value) or [{}]
-            if not any(_match_object(sub, candidate) for candidate in candidates):
-                return False
-        elif not _match_field(sub, _leaf_values(value)):
-            return False
-    return True
+            first: Mismatch | None = None
+            for candidate in candidates:
+                miss = _mismatch(sub, candidate, f"{path}.")
+                if miss is None:
+                    break
+                first = first or miss
+            else:
+                return first
+        else:
+            values = _leaf_values(value)
+            if not _match_field(sub, values):
+                return Mismatch(path, sub, tuple(values))
+    return None
 
 
 def _objects(value: Any) -> list[Mapping[str, Any]]:
@@ -225,3 +278,7 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "numeric": _numeric,
     **_NESTED_UNDER_ANYTHING_BUT,
 }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from genesys_eventbridge.provider.commands import doctor, topics
+from genesys_eventbridge.provider.commands import doctor, match, topics
 
 
 class CommandFunction(Protocol):
@@ -31,6 +31,7 @@ COMMANDS: Mapping[str, Command] = {
     for command in (
         Command(topics.NAME, topics.SUMMARY, topics.run),
         Command(doctor.NAME, doctor.SUMMARY, doctor.run),
+        Command(match.NAME, match.SUMMARY, match.run),
     )
 }
 
