@@ -39,16 +39,19 @@ class RuleFilter:
     """The rule's filter policy: dotted event field paths -> arrays of EventBridge matchers."""
 
 
-def encode(filters: Sequence[RuleFilter]) -> str:
+def to_json(filters: Sequence[RuleFilter]) -> list[dict[str, Any]]:
+    """`filters` as the JSON structure `encode` writes (values may still be pulumi Outputs)."""
+    return [
+        {"rule": f.rule, "topics": list(f.topics), "filterPolicy": dict(f.filter_policy)}
+        for f in filters
+    ]
+
+
+def encode(filters: Sequence[RuleFilter] | Sequence[Mapping[str, Any]]) -> str:
     """The resource input carrying `filters`: JSON text, so values keep their exact JSON types
     (Pulumi's wire format would turn every integer into a float)."""
-    return json.dumps(
-        [
-            {"rule": f.rule, "topics": list(f.topics), "filterPolicy": dict(f.filter_policy)}
-            for f in filters
-        ],
-        sort_keys=True,
-    )
+    items = [f if isinstance(f, Mapping) else to_json([f])[0] for f in filters]
+    return json.dumps(items, sort_keys=True)
 
 
 def decode(value: Any) -> list[RuleFilter]:

@@ -90,7 +90,11 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
             if getattr(args, field.name) is not None
         }
         if args.rule_filters is not None:
-            props[filter_schema.INPUT] = filter_schema.encode(args.rule_filters)
+            # A filter value may be an Output: the JSON text waits for it (and stays unknown at a
+            # preview that cannot know it, when check() leaves the filters unchecked).
+            props[filter_schema.INPUT] = pulumi.Output.from_input(
+                filter_schema.to_json(args.rule_filters)
+            ).apply(filter_schema.encode)
         props[RESOURCE_NAME] = resource_name
         # Outputs the provider computes: declared as None so the SDK exposes them as attributes.
         props.update(dict.fromkeys(OUTPUTS))

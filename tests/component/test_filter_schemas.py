@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pulumi
 import pytest
 
 from genesys_eventbridge.components import (
@@ -80,3 +81,11 @@ def test_check_rejects_the_components_misspelt_and_mistyped_fields(
             ' {"numeric": [">", 0]}, which never matches',
         ),
     ]
+
+
+def test_an_output_in_a_filter_policy_reaches_the_check_resolved() -> None:
+    inputs = integration_inputs(
+        filter_policy={"detail.eventBody.queueId": [pulumi.Output.from_input("q-1")]}
+    )
+    [rule] = json.loads(inputs["rule_filters"])
+    assert rule["filterPolicy"] == {"detail.eventBody.queueId": ["q-1"]}
