@@ -119,6 +119,8 @@ class GenesysApi:
         self.org_id = org_id
         self.org_name = org_name
         self.latency = latency
+        # Topics added to the catalog by a test (after the built-in ones).
+        self.extra_topics: list[dict[str, Any]] = []
         # (path pattern, {method: (handler, permission or None, needs a bearer token)})
         self._routes: list[tuple[re.Pattern[str], dict[str, tuple[_Handler, str | None, bool]]]] = [
             (re.compile(re.escape(TOKEN_PATH)), {"POST": (self._token, None, False)}),
@@ -172,7 +174,13 @@ class GenesysApi:
                 headers = dict(outcome.headers or {})
                 if outcome.retry_after is not None:
                     headers["Retry-After"] = str(outcome.retry_after)
-                raise ApiError(outcome.status, outcome.message, headers=headers)
+                raise ApiError(
+                    outcome.status,
+                    outcome.message,
+                    code=outcome.code,
+                    headers=headers,
+                    context_id=outcome.context_id,
+                )
             else:
                 drop_after_commit = outcome is not None
                 reply = self._route(call)
@@ -278,7 +286,11 @@ class GenesysApi:
     def _topics(self, call: _Call) -> dict[str, Any]:
         expand = {e.strip() for e in call.query.get("expand", "").split(",") if e.strip()}
         include_preview = call.query.get("includePreview", "true").lower() != "false"
-        return {"entities": catalog.available_topics(expand, include_preview)}
+        extra = [
+            {k: v for k, v in topic.items() if k not in catalog.EXPANDABLE - expand}
+            for topic in self.extra_topics
+        ]
+        return {"entities": catalog.available_topics(expand, include_preview) + extra}
 
     def _list(self, call: _Call) -> dict[str, Any]:
         size, number = page_params(call.query)

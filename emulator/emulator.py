@@ -228,11 +228,14 @@ class GenesysEmulator:
         token: int | None = None,
         message: str | None = None,
         headers: dict[str, str] | None = None,
+        code: str | None = None,
+        context_id: str | None = None,
     ) -> None:
         """The next `count` matching requests (past the first `after`) answer `status`.
 
         `token`: only requests bearing the token of that issue number (1 = the first granted).
-        `message` and `headers` shape the error reply (e.g. a 429 naming an org-wide limit).
+        `message` and `headers` shape the error reply (e.g. a 429 naming an org-wide limit);
+        `code` and `context_id` replace the error body's defaults (e.g. a hostile server text).
         """
         if not 400 <= status <= 599:
             raise ValueError("status must be an HTTP error status (400-599)")
@@ -248,6 +251,8 @@ class GenesysEmulator:
                 token=token,
                 message=message,
                 headers=headers,
+                code=code,
+                context_id=context_id,
             )
         )
 
@@ -326,6 +331,20 @@ class GenesysEmulator:
     def integration_config(self, integration_id: str) -> dict[str, Any]:
         """IntegrationConfiguration JSON of one integration (KeyError if unknown)."""
         return self._store.config(integration_id)
+
+    def add_topic(
+        self, topic_id: str, description: str, transports: Iterable[str] = (catalog.ALL,)
+    ) -> None:
+        """Add a topic to the catalog (e.g. one whose description a test needs)."""
+        self._api.extra_topics.append(
+            {
+                "id": topic_id,
+                "description": description,
+                "transports": list(transports),
+                "visibility": "Public",
+                "topicParameters": [],
+            }
+        )
 
     def seed_integration(
         self,

@@ -45,6 +45,7 @@ class ApiError(Exception):
         details: list[dict[str, Any]] | None = None,
         message_params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        context_id: str | None = None,
     ) -> None:
         default = _DEFAULTS.get(status, ("error", f"HTTP {status}"))
         self.status = status
@@ -53,17 +54,18 @@ class ApiError(Exception):
         self.details = details or []
         self.message_params = message_params or {}
         self.headers = headers or {}
+        self.context_id = context_id
         super().__init__(f"{status} {self.code}: {self.message}")
 
     def body(self, correlation_id: str) -> dict[str, Any]:
-        """The JSON error body, with contextId equal to the reply's correlation id."""
+        """The JSON error body, with contextId the reply's correlation id unless one was given."""
         return {
             "message": self.message,
             "code": self.code,
             "status": self.status,
             "messageWithParams": self.message,
             "messageParams": self.message_params,
-            "contextId": correlation_id,
+            "contextId": correlation_id if self.context_id is None else self.context_id,
             "details": self.details,
             "errors": [],
         }

@@ -37,6 +37,8 @@ class Fault:
     token: int | None = None  # only requests bearing the token of this issue number
     message: str | None = None  # the error message of a STATUS fault
     headers: dict[str, str] | None = None  # extra headers of a STATUS fault
+    code: str | None = None  # the error code of a STATUS fault (the platform's default if None)
+    context_id: str | None = None  # its body's contextId (the correlation id if None)
 
     def matches(self, method: str, path: str, token: int | None = None) -> bool:
         """Whether this fault applies to a request."""

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from genesys_eventbridge.provider.genesys.errors import sanitize
+
 
 class IntegrationError(Exception):
     """A provisioning step failed; the message says what happened and what to do."""
+
+    def __init__(self, message: str = "", *args: Any) -> None:
+        # Messages quote what Genesys reported (state details, names, other errors): no control
+        # characters or secrets may reach the engine's output through them.
+        super().__init__(sanitize(str(message)), *args)
 
 
 class CapacityError(IntegrationError):

@@ -40,6 +40,7 @@ from genesys_eventbridge.provider.genesys import (
     TokenRequestRejectedError,
     unknown_keys,
 )
+from genesys_eventbridge.provider.genesys.errors import sanitize
 from genesys_eventbridge.provider.topics import CatalogEntry, catalog_entry, catalog_problem
 
 # What a config PUT changes. The account, region and suffix change in place only for an adopted
@@ -178,7 +179,9 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             return [CheckFailure("genesyscloud:oauthclientId", str(err))]
         except (GenesysError, httpx.HTTPError) as err:
             # Preview must not fail because the catalog is unreachable: Genesys checks on PUT.
-            pulumi.log.warn(f"could not check topics against the Genesys topic catalog: {err}")
+            pulumi.log.warn(
+                f"could not check topics against the Genesys topic catalog: {sanitize(str(err))}"
+            )
             return []
         failures = [
             CheckFailure("topics", problem)

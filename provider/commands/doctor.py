@@ -46,6 +46,7 @@ from genesys_eventbridge.provider.genesys.api import (
     PERMISSION_ADD,
     PERMISSION_VIEW,
 )
+from genesys_eventbridge.provider.genesys.errors import sanitize
 
 NAME = "doctor"
 SUMMARY = (
@@ -84,7 +85,8 @@ class Outcome:
         lines += [f"{INDENT}note: {note}" for note in self.notes]
         if self.fix:
             lines.append(f"{INDENT}fix: {self.fix}")
-        return lines
+        # Details quote the server (org name, error texts): printed only sanitized.
+        return [sanitize(line) for line in lines]
 
 
 def _duration(seconds: float) -> str:
@@ -293,7 +295,7 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
     try:
         source = settings_source(args.stack, args.cwd, environ)
     except StackConfigUnavailable as error:
-        stderr.write(f"error: {error}\n")
+        stderr.write(f"error: {sanitize(str(error))}\n")
         return 2
     doctor = Doctor(source)
     statuses: dict[str, Status] = {}

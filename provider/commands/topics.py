@@ -26,6 +26,7 @@ from genesys_eventbridge.provider.genesys import (
     GenesysError,
     PermissionDeniedError,
 )
+from genesys_eventbridge.provider.genesys.errors import sanitize
 
 NAME = "topics"
 SUMMARY = "List the org's notification topics and whether EventBridge can carry them."
@@ -81,11 +82,11 @@ def select(
 
 
 def as_json(topic: AvailableTopic) -> dict[str, Any]:
-    """One topic as the --json output shows it."""
+    """One topic as the --json output shows it (server text sanitized, as in the table)."""
     return {
-        "id": topic.id,
-        "description": topic.description,
-        "transports": topic.transports,
+        "id": sanitize(topic.id),
+        "description": None if topic.description is None else sanitize(topic.description),
+        "transports": None if topic.transports is None else [sanitize(t) for t in topic.transports],
         "eventbridge": topic.eventbridge_available,
     }
 
@@ -100,7 +101,7 @@ def summary_line(shown: Sequence[AvailableTopic], total: int) -> str:
 
 
 def _fail(stderr: TextIO, problem: str) -> int:
-    stderr.write(f"error: {problem}\n")
+    stderr.write(f"error: {sanitize(problem)}\n")
     return 2
 
 
@@ -137,7 +138,12 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         return 0
     if shown:
         rows = [
-            (topic.id, "yes" if topic.eventbridge_available else "no", topic.description or "")
+            # Server text: no escape sequence may reach the terminal, no secret the screen.
+            (
+                sanitize(topic.id),
+                "yes" if topic.eventbridge_available else "no",
+                sanitize(topic.description or ""),
+            )
             for topic in shown
         ]
         width = terminal_width(stdout, environ)

@@ -31,6 +31,7 @@ from genesys_eventbridge.provider.genesys.errors import (
     TokenRequestRejectedError,
     error_from_response,
     parse_error_body,
+    remember_secrets,
 )
 from genesys_eventbridge.provider.genesys.settings import Settings
 
@@ -59,6 +60,7 @@ class AccessToken:
         self, value: str, lifetime: float, *, now: float | None = None, static: bool = False
     ) -> None:
         self._value = value
+        remember_secrets(value)  # redacted by value from every later message of this process
         self.lifetime = lifetime
         # A token given in the settings (genesyscloud:accessToken): used as is, never renewed.
         self.static = static
@@ -319,6 +321,7 @@ def _request_token(settings: Settings) -> AccessToken:
     secret = settings.client_secret.get_secret_value() if settings.client_secret else ""
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
     hidden = (secret, basic)
+    remember_secrets(*hidden)
 
     def send() -> httpx.Response:
         return transport.send(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,13 +30,72 @@ _SECRET_FIELD = re.compile(
 _PERMISSION = re.compile(r"\[([^\]]+)\]")
 
 
+# A URL's user info (`user:password@`) and its query string or fragment: never quoted.
+_URL_IN_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)(?:[^/?#\s@]*@)?([^?#\s]*)(?:[?#]\S*)?")
+# Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character escapes, 8-bit CSI),
+# then any other C0/C1 control or bidirectional override: server text must not drive the terminal
+# of whoever reads the message, nor make it display as something else.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[ -~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Secrets this process has used (client secrets, tokens, their Basic forms), so a server that
+# echoes one back in any shape of text gets it redacted by value, not only by pattern.
+_KNOWN_SECRETS: dict[str, None] = {}
+_KNOWN_LOCK = threading.Lock()
+_MAX_KNOWN = 256
+_MIN_SECRET = 6  # shorter values would redact ordinary words
+
+
+def remember_secrets(*values: str | None) -> None:
+    """Redact these values from every message of this process from now on."""
+    with _KNOWN_LOCK:
+        for value in values:
+            if value and len(value) >= _MIN_SECRET:
+                _KNOWN_SECRETS.pop(value, None)
+                _KNOWN_SECRETS[value] = None
+        while len(_KNOWN_SECRETS) > _MAX_KNOWN:
+            del _KNOWN_SECRETS[next(iter(_KNOWN_SECRETS))]
+
+
+def strip_controls(text: str) -> str:
+    """`text` without terminal escape sequences; other control characters become spaces."""
+    return _CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def display_url(url: str) -> str:
+    """`url` as a message may quote it: no user info, query string, fragment or control."""
+    return _URL_IN_TEXT.sub(r"\1\2", strip_controls(url))
+
+
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Return `text` with the given secrets and anything that looks like a credential replaced."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
+    """Return `text` with the given secrets and anything that looks like a credential replaced.
+
+    Also redacts every secret remember_secrets() was given, and the user info and query string
+    of any URL.
+    """
+    with _KNOWN_LOCK:
+        known = list(_KNOWN_SECRETS)
+    # Longest first: a secret inside a longer one (a token inside its Basic form) goes with it.
+    for secret in sorted({s for s in (*secrets, *known) if s}, key=len, reverse=True):
+        text = text.replace(secret, "[redacted]")
     text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} [redacted]", text)
-    return _SECRET_FIELD.sub(lambda m: f"{m.group(1)}[redacted]", text)
+    text = _SECRET_FIELD.sub(lambda m: f"{m.group(1)}[redacted]", text)
+    return _URL_IN_TEXT.sub(r"\1\2", text)
+
+
+def sanitize(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """Server-supplied `text` made safe to print or raise: no control characters, no secret."""
+    # Controls first: an escape sequence inside a secret would otherwise hide it from redact().
+    return redact(strip_controls(text), secrets)
+
+
+def _sanitized(text: str | None, secrets: Iterable[str | None]) -> str | None:
+    return None if text is None else sanitize(text, secrets)
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
@@ -78,14 +138,16 @@ class GenesysError(Exception):
         secrets: Iterable[str | None] = (),
     ) -> None:
         secrets = tuple(secrets)
-        self.message = redact(message or "", secrets)
+        # Everything a server may have supplied is sanitized: message, code, context and
+        # correlation ids (a header), and what a caller built from them.
+        self.message = sanitize(message or "", secrets)
         self.status = status
-        self.code = code
-        self.context_id = context_id
-        self.correlation_id = correlation_id
+        self.code = _sanitized(code, secrets)
+        self.context_id = _sanitized(context_id, secrets)
+        self.correlation_id = _sanitized(correlation_id, secrets)
         self.method = method
-        self.path = path
-        self.action = redact(action if action is not None else self.default_action, secrets)
+        self.path = _sanitized(path, secrets)
+        self.action = sanitize(action if action is not None else self.default_action, secrets)
         super().__init__(self._render())
 
     def _headline(self) -> str:
@@ -198,8 +260,8 @@ class TokenRequestRejectedError(AuthenticationError):
         correlation_id: str | None = None,
         secrets: Iterable[str | None] = (),
     ) -> None:
-        self.client_id = client_id
-        self.login_url = login_url
+        self.client_id = strip_controls(client_id)
+        self.login_url = display_url(login_url)
         super().__init__(
             message,
             status=status,
@@ -274,7 +336,7 @@ class BadRequestError(GenesysError):
     default_action: ClassVar[str] = "fix the values named and run again"
 
     def __init__(self, message: str, *, field_messages: Iterable[str] = (), **kwargs: Any) -> None:
-        self.field_messages = [redact(m, kwargs.get("secrets", ())) for m in field_messages]
+        self.field_messages = [sanitize(m, kwargs.get("secrets", ())) for m in field_messages]
         super().__init__(message, **kwargs)
 
     def _reason(self) -> str:
@@ -303,7 +365,7 @@ class _ExhaustedError(GenesysError):
         self.waited = waited
         self.attempts = attempts
         self.budget = budget
-        self.last = last
+        self.last = _sanitized(last, kwargs.get("secrets", ()))
         super().__init__(message, **kwargs)
 
     def _headline(self) -> str:

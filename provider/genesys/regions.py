@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import urlsplit, urlunsplit
 
-from genesys_eventbridge.provider.genesys.errors import ConfigurationError
+import httpx
+
+from genesys_eventbridge.provider.genesys.errors import ConfigurationError, display_url
+
+# urlsplit silently drops tabs and newlines (and httpx later refuses them): refuse them first.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 DEFAULT_REGION = "us-east-1"
 
@@ -113,17 +119,26 @@ def check_base_url(url: str, setting: str, *, allow_http: bool = False) -> str:
     """
     names = _setting_names(setting)
     text = url.strip()
+    if _SPACE_OR_CONTROL.search(text):
+        raise _url_error(
+            names, setting, text, "must not contain spaces, tabs, newlines or control characters"
+        )
     try:
         parts = urlsplit(text)
         port = parts.port
-    except ValueError as err:
-        raise _url_error(names, setting, text, f"must be a valid URL ({err})") from None
+        httpx.URL(text)  # what will send it: anything it refuses is a setting error, not a crash
+    except (ValueError, httpx.InvalidURL) as err:
+        # The parser's message may quote the URL whole (user info included): not repeated.
+        del err
+        raise _url_error(
+            names, setting, text, "must be a valid URL (check the host and the port number)"
+        ) from None
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
         raise _url_error(names, setting, text, "must be an absolute https:// URL with a host")
     if parts.username is not None or parts.password is not None:
         # Credentials in a URL end up in logs and state; they belong in the OAuth settings.
-        raise _url_error(names, setting, "<redacted>", "must not contain a user name or password")
+        raise _url_error(names, setting, text, "must not contain a user name or password")
     if parts.query or parts.fragment:
         raise _url_error(names, setting, text, "must not have a query string or fragment")
     if parts.scheme != "https" and not is_loopback_host(host):
@@ -160,8 +175,9 @@ def _setting_names(setting: str) -> str:
 
 
 def _url_error(names: str, setting: str, url: str, problem: str) -> ConfigurationError:
+    # Quoted without user info, query string or control characters (they may hold credentials).
     return ConfigurationError(
-        f"{names} {problem}, got {url!r}",
+        f"{names} {problem}, got {display_url(url)!r}",
         setting=setting,
         action=(
             f"set {setting} to e.g. https://api.mypurecloud.com, or unset it to use the"

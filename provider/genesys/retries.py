@@ -36,7 +36,7 @@ from genesys_eventbridge.provider.genesys.errors import (
     RateLimitExhaustedError,
     ServiceUnavailableError,
     parse_error_body,
-    redact,
+    sanitize,
 )
 
 logger = logging.getLogger("genesys_eventbridge.provider.genesys")
@@ -278,7 +278,7 @@ def send_with_retries(
                 method,
                 path,
                 status,
-                response.headers.get(CORRELATION_HEADER),
+                sanitize(response.headers.get(CORRELATION_HEADER) or "-"),
                 call.attempts,
                 delay,
             )
@@ -332,7 +332,7 @@ def send_with_retries(
 
 def _describe(err: BaseException) -> str:
     # httpx/h11 errors may quote a request header, the Authorization one included.
-    text = redact(str(err).strip())
+    text = sanitize(str(err).strip())
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
