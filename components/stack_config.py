@@ -59,7 +59,7 @@ PROJECT_NAMESPACE = "genesys-eventbridge"
 PROJECT_KEYS = (CONFIG_KEY,)
 # Where a value may be a secret: it reaches a resource as a Pulumi input, so Output.secret keeps
 # it encrypted in the state. Anything else names resources or is planned in plain Python.
-SECRET_CAPABLE = re.compile(r"subscriptions\[\d+\]\.lambdaCode\.environment\.[^.\[]+")
+SECRET_CAPABLE = re.compile(r"subscriptions\[[0-9]+\]\.lambdaCode\.environment\.[^.\[]+")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from genesys_eventbridge.components.args import RuleArgs, SubscriptionArgs
+from genesys_eventbridge.components.lambda_targets import check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import PatternError, validate_pattern
 from genesys_eventbridge.components.plan import plan_subscription
@@ -70,6 +71,14 @@ def component(field: str) -> Callable[[str], str | None]:
         return None
 
     return check
+
+
+def function_arn(value: str) -> str | None:
+    try:
+        check_function_arn(value, None, field="lambda_arn")
+    except SubscriptionArgsError as err:
+        return str(err)
+    return None
 
 
 def stack_config_name(value: str) -> str | None:
@@ -137,6 +146,11 @@ VALIDATORS: dict[str, tuple[Callable[[str], str | None], str, frozenset[str]]] =
     ),
     "component event_source_suffix": (component("event_source_suffix"), "cc-prod", frozenset()),
     "component rule name": (component("rule"), "sales-2", frozenset()),
+    "component lambda_arn": (
+        function_arn,
+        "arn:aws:lambda:eu-west-1:123456789012:function:callback-1",
+        frozenset(),
+    ),
     "stack config subscriptions[].name": (stack_config_name, "contact-centre-1", frozenset()),
     "filter policy cidr mask": (cidr, "24", frozenset()),
     # Settings strip surrounding whitespace on purpose (an exported value often ends in "\n"):
