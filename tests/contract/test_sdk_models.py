@@ -4,9 +4,12 @@ read from the installed package), and every query parameter is one the SDK knows
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from genesys_eventbridge.emulator import GenesysEmulator, catalog, topic_models
 from genesys_eventbridge.provider import filter_schema
@@ -14,6 +17,7 @@ from tests.contract import sdk
 from tests.engine.integration_host import NEWS, TOPICS, checked, start_host
 from tests.samples import load_samples
 
+EB = "amazon-eventbridge-source"
 # Every operation the provider and the commands use (the token request excepted: it is OAuth,
 # not a Platform API model).
 OPERATIONS_WE_USE = {
@@ -128,3 +132,39 @@ def _leaf_paths(value: Any, where: str) -> Iterator[str]:
             yield from _leaf_paths(item, where)
     else:
         yield where
+
+
+def test_every_kind_of_error_reply_has_only_error_body_keys(emulator: GenesysEmulator) -> None:
+    token = httpx.post(
+        f"{emulator.base_url}/oauth/token",
+        auth=(emulator.client_id, emulator.client_secret),
+        data={"grant_type": "client_credentials"},
+    ).json()["access_token"]
+    integrations = f"{emulator.base_url}/api/v2/integrations"
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as api:
+        created = api.post(integrations, json={"integrationType": {"id": EB}, "name": "n"}).json()
+        one = f"{integrations}/{created['id']}"
+        api.post(integrations, json={"integrationType": {"id": EB}, "notes": "x"})  # 400
+        api.patch(one, json={"intendedState": "ON"})  # 400
+        api.put(f"{one}/config/current", json={"version": 99})  # 409
+        api.get(f"{integrations}/{uuid.uuid4()}")  # 404
+        api.get(f"{emulator.base_url}/api/v2/nowhere")  # 404, no such route
+        api.post(f"{one}/config/current", json={})  # 405
+        httpx.get(integrations, headers={"Authorization": "Bearer nope"})  # 401
+        emulator.revoke_permission("integrations:integration:delete")
+        api.delete(one)  # 403
+        emulator.inject_status(503)
+        api.get(integrations)  # 503
+        emulator.rate_limit_per_minute = 1
+        api.get(integrations)
+        api.get(integrations)  # 429
+    errors = [r for r in emulator.requests if r.status is not None and r.status >= 400]
+    assert {r.status for r in errors} >= {400, 401, 403, 404, 405, 409, 429, 503}
+    problems = [
+        f"{r.method} {r.path} {r.status}: {key}"
+        for r in errors
+        if r.path != "/oauth/token"
+        for key in sdk.foreign_keys(sdk.ERROR_MODEL, r.reply)
+    ]
+    assert problems == []
+    assert all(isinstance(r.reply, dict) and r.reply.get("status") == r.status for r in errors)
