@@ -169,6 +169,11 @@ class _Found:
 
 def _lookup(schema: _Schema, segments: Sequence[str]) -> _Found:
     node = schema.resolve(schema.root)
+    # Unverified whether a catalog schema describes the eventBody or the whole notification
+    # ({topicName, version, eventBody, metadata}): a wrapper is looked through.
+    wrapped = node.get("properties") if node is not None else None
+    if isinstance(wrapped, Mapping) and "eventBody" in wrapped and "topicName" in wrapped:
+        node = schema.resolve(wrapped["eventBody"])
     for index, segment in enumerate(segments):
         node = schema.through_arrays(node)
         if node is None:

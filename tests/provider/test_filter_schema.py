@@ -102,3 +102,21 @@ def test_encode_and_decode_keep_json_types() -> None:
 def test_decode_rejects_malformed_input(value: Any) -> None:
     with pytest.raises(ValueError, match="rule_filters"):
         decode(value)
+
+
+def test_a_schema_of_the_whole_notification_is_looked_through_to_its_event_body() -> None:
+    wrapper = {
+        "type": "object",
+        "properties": {
+            "topicName": {"type": "string"},
+            "eventBody": {"type": "object", "properties": {"queueId": {"type": "string"}}},
+        },
+    }
+    assert (
+        problems(RuleFilter("r", (TOPIC,), {"detail.eventBody.queueId": ["q"]}), {TOPIC: wrapper})
+        == []
+    )
+    [found] = problems(
+        RuleFilter("r", (TOPIC,), {"detail.eventBody.queueID": ["q"]}), {TOPIC: wrapper}
+    )
+    assert "did you mean 'detail.eventBody.queueId'?" in found
