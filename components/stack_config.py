@@ -344,14 +344,6 @@ def parse_subscriptions(
             f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
             " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
         )
-    try:
-        parsed = _Subscriptions.model_validate(
-            {CONFIG_KEY: raw}, context={"base": base or Path.cwd()}
-        )
-    except ValidationError as err:
-        raise StackConfigError(
-            [pydantic_problem(_Subscriptions, problem) for problem in err.errors()]
-        ) from None
     problems = [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"
@@ -359,6 +351,13 @@ def parse_subscriptions(
         for path in sorted(secure_paths or ())
         if not SECRET_CAPABLE.fullmatch(path) and not under(path, _environments(raw))
     ]
+    try:
+        parsed = _Subscriptions.model_validate(
+            {CONFIG_KEY: raw}, context={"base": base or Path.cwd()}
+        )
+    except ValidationError as err:
+        problems += [pydantic_problem(_Subscriptions, problem) for problem in err.errors()]
+        raise StackConfigError(problems) from None
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
     for index, entry in enumerate(parsed.subscriptions):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from genesys_eventbridge.provider.commands import doctor, match, topics
+from genesys_eventbridge.provider.commands import doctor, match, topics, validate
 
 
 class CommandFunction(Protocol):
@@ -32,6 +32,7 @@ COMMANDS: Mapping[str, Command] = {
         Command(topics.NAME, topics.SUMMARY, topics.run),
         Command(doctor.NAME, doctor.SUMMARY, doctor.run),
         Command(match.NAME, match.SUMMARY, match.run),
+        Command(validate.NAME, validate.SUMMARY, validate.run),
     )
 }
 

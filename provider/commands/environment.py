@@ -87,6 +87,17 @@ def settings_source(stack: str | None, cwd: str, environ: Mapping[str, str]) -> 
 
 def read_stack_config(stack: str, cwd: str, environ: Mapping[str, str]) -> dict[str, Any]:
     """The stack's `genesyscloud:*` config, secrets in clear, from `pulumi config --json`."""
+    config: dict[str, Any] = {}
+    for key, entry in read_stack_json(stack, cwd, environ).items():
+        if key.startswith("genesyscloud:"):
+            # Without --show-secrets a secret has no "value": then it is simply unset.
+            if entry.get("value") is not None:
+                config[key] = entry["value"]
+    return config
+
+
+def read_stack_json(stack: str, cwd: str, environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """`pulumi config --json --show-secrets --stack NAME`: key -> {value, secret, objectValue}."""
     pulumi = shutil.which("pulumi", path=environ.get("PATH", os.defpath))
     if pulumi is None:
         raise StackConfigUnavailable(
@@ -126,13 +137,7 @@ def read_stack_config(stack: str, cwd: str, environ: Mapping[str, str]) -> dict[
             f"`pulumi config --json --stack {stack}` did not print a JSON object; is `pulumi` the"
             " Pulumi CLI?"
         )
-    config: dict[str, Any] = {}
-    for key, entry in data.items():
-        if isinstance(key, str) and key.startswith("genesyscloud:") and isinstance(entry, dict):
-            # Without --show-secrets a secret has no "value": then it is simply unset.
-            if entry.get("value") is not None:
-                config[key] = entry["value"]
-    return config
+    return {key: entry for key, entry in data.items() if isinstance(entry, dict)}
 
 
 def _printable(text: str) -> str:

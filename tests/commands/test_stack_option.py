@@ -7,14 +7,7 @@ CLI for others.
 
 from __future__ import annotations
 
-import json
-import os
-import stat
-import sys
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.provider.commands.environment import (
@@ -22,59 +15,19 @@ from genesys_eventbridge.provider.commands.environment import (
     read_stack_config,
     resolve_settings,
 )
-from tests.commands.conftest import run_cli
-
-FAKE_PULUMI = """#!{python}
-import json, os, sys
-args = sys.argv[1:]
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "calls.jsonl"), "a") as log:
-    log.write(json.dumps({{"args": args, "cwd": os.getcwd()}}) + "\\n")
-if args[:3] != ["config", "--json", "--show-secrets"] or args[3] != "--stack":
-    sys.exit("unexpected arguments: " + " ".join(args))
-stacks = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stacks.json")))
-if args[4] not in stacks:
-    sys.stderr.write("error: no stack named '" + args[4] + "' found\\n")
-    sys.exit(255)
-print(json.dumps(stacks[args[4]], indent=4))
-"""
-
-
-def _as_cli_json(config: dict[str, str], secret_keys: set[str]) -> dict[str, Any]:
-    return {k: {"value": v, "secret": k in secret_keys} for k, v in config.items()}
-
-
-@pytest.fixture
-def fake_pulumi(tmp_path: Path) -> Path:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "pulumi"
-    script.write_text(FAKE_PULUMI.format(python=sys.executable))
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    (bin_dir / "stacks.json").write_text("{}")
-    return bin_dir
-
-
-def _stacks(bin_dir: Path, stacks: dict[str, dict[str, Any]]) -> None:
-    (bin_dir / "stacks.json").write_text(json.dumps(stacks))
-
-
-def _calls(bin_dir: Path) -> list[dict[str, Any]]:
-    path = bin_dir / "calls.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def _path(bin_dir: Path) -> dict[str, str]:
-    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+from tests.commands.conftest import as_cli_json, calls, path_with, run_cli, set_stacks
 
 
 def test_doctor_reads_the_stack_config_secrets_included(
     emulator: GenesysEmulator, fake_pulumi: Path, tmp_path: Path
 ) -> None:
     config = emulator.settings_config()
-    _stacks(fake_pulumi, {"dev": _as_cli_json(config, {"genesyscloud:oauthclientSecret"})})
+    set_stacks(fake_pulumi, {"dev": as_cli_json(config, {"genesyscloud:oauthclientSecret"})})
     project = tmp_path / "project"
     project.mkdir()
-    result = run_cli("doctor", "--stack", "dev", "--cwd", str(project), environ=_path(fake_pulumi))
+    result = run_cli(
+        "doctor", "--stack", "dev", "--cwd", str(project), environ=path_with(fake_pulumi)
+    )
     assert result.code == 0, result.text
     assert f"login base {emulator.base_url} (from Pulumi config)" in result.out
     assert "read from stack dev's genesyscloud:* config, then the GENESYSCLOUD_* environment" in (
@@ -82,7 +35,7 @@ def test_doctor_reads_the_stack_config_secrets_included(
     )
     assert "retry budget 120 s per call" in result.out  # the documented default
     assert emulator.client_secret not in result.text
-    [call] = _calls(fake_pulumi)
+    [call] = calls(fake_pulumi)
     assert call == {
         "args": ["config", "--json", "--show-secrets", "--stack", "dev"],
         "cwd": str(project),
@@ -94,9 +47,9 @@ def test_topics_reads_the_stack_and_the_environment_fills_the_rest(
 ) -> None:
     config = emulator.settings_config()
     secret = config.pop("genesyscloud:oauthclientSecret")
-    _stacks(fake_pulumi, {"dev": _as_cli_json(config, set())})
+    set_stacks(fake_pulumi, {"dev": as_cli_json(config, set())})
     # Only the secret from the environment: base URLs and the client id are in the stack.
-    environ = {**_path(fake_pulumi), "GENESYSCLOUD_OAUTHCLIENT_SECRET": secret}
+    environ = {**path_with(fake_pulumi), "GENESYSCLOUD_OAUTHCLIENT_SECRET": secret}
     result = run_cli("topics", "--stack", "dev", "--eventbridge-only", environ=environ)
     # The secret is a credential from another place than the stack's base URLs: refused.
     assert result.code == 2
@@ -107,14 +60,14 @@ def test_topics_reads_the_stack_and_the_environment_fills_the_rest(
     assert emulator.requests == []
     # With the secret in the stack too, it works.
     config["genesyscloud:oauthclientSecret"] = secret
-    _stacks(fake_pulumi, {"dev": _as_cli_json(config, {"genesyscloud:oauthclientSecret"})})
-    ok = run_cli("topics", "--stack", "dev", environ={**_path(fake_pulumi)})
+    set_stacks(fake_pulumi, {"dev": as_cli_json(config, {"genesyscloud:oauthclientSecret"})})
+    ok = run_cli("topics", "--stack", "dev", environ={**path_with(fake_pulumi)})
     assert ok.code == 0, ok.err
     assert "available to EventBridge" in ok.out
 
 
 def test_an_unknown_stack_exits_2_quoting_the_cli(fake_pulumi: Path) -> None:
-    result = run_cli("doctor", "--stack", "nope", environ=_path(fake_pulumi))
+    result = run_cli("doctor", "--stack", "nope", environ=path_with(fake_pulumi))
     assert result.code == 2
     assert result.out == ""
     assert result.err == (
@@ -136,8 +89,8 @@ def test_a_misspelled_key_in_the_stack_names_the_closest(
 ) -> None:
     config = emulator.settings_config()
     config["genesyscloud:oauthClientId"] = config.pop("genesyscloud:oauthclientId")
-    _stacks(fake_pulumi, {"dev": _as_cli_json(config, set())})
-    result = run_cli("doctor", "--stack", "dev", environ=_path(fake_pulumi))
+    set_stacks(fake_pulumi, {"dev": as_cli_json(config, set())})
+    result = run_cli("doctor", "--stack", "dev", environ=path_with(fake_pulumi))
     assert result.code == 1
     assert (
         "FAIL  settings         genesyscloud:oauthClientId is not a known Genesys Cloud setting;"
@@ -173,5 +126,5 @@ def test_secret_values_without_show_secrets_count_as_unset(
     fake_pulumi: Path, tmp_path: Path
 ) -> None:
     stacks = {"dev": {"genesyscloud:oauthclientSecret": {"secret": True}}}
-    _stacks(fake_pulumi, stacks)
-    assert read_stack_config("dev", str(tmp_path), _path(fake_pulumi)) == {}
+    set_stacks(fake_pulumi, stacks)
+    assert read_stack_config("dev", str(tmp_path), path_with(fake_pulumi)) == {}
