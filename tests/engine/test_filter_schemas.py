@@ -3,6 +3,7 @@ host and the emulator's catalog (which serves each topic's JSON schema)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from genesys_eventbridge.emulator import GenesysEmulator
@@ -101,3 +102,22 @@ def test_malformed_rule_filters_input_is_named(host: ProviderHost) -> None:
     _, failures = host.check({}, {**NEWS, "rule_filters": "{not json"})
     assert [prop for prop, _ in failures] == ["rule_filters"]
     assert "RuleFilter" in failures[0][1]
+
+
+def test_the_example_stacks_rules_pass_the_schema_check(host: ProviderHost) -> None:
+    import yaml
+
+    from genesys_eventbridge.components.plan import plan_subscription
+    from genesys_eventbridge.components.stack_config import parse_subscriptions
+
+    root = Path(__file__).resolve().parents[2]
+    config = yaml.safe_load((root / "Pulumi.example.yaml").read_text())["config"]
+    checked_rules = 0
+    for entry in parse_subscriptions(config["genesys-eventbridge:subscriptions"]):
+        plan = plan_subscription(entry.name, entry.to_args())
+        filters = [
+            RuleFilter(r.name, r.topics, r.filter_policy) for r in plan.rules if r.filter_policy
+        ]
+        checked_rules += len(filters)
+        checked(host, {**NEWS, "topics": list(plan.topics), "rule_filters": encode(filters)})
+    assert checked_rules >= 3
