@@ -1,0 +1,53 @@
+"""`python -m genesys_eventbridge.emulator`: documented flags, stable local-only defaults, and the
+printed settings that a client accepts as they are."""
+
+from __future__ import annotations
+
+import re
+
+from genesys_eventbridge.emulator import GenesysEmulator
+from genesys_eventbridge.emulator.__main__ import (
+    LOCAL_CLIENT_SECRET,
+    LOCAL_ORG_ID,
+    _parser,
+    banner,
+)
+from genesys_eventbridge.provider.genesys import GenesysClient, Settings
+
+
+def test_every_flag_has_help_text_with_its_default() -> None:
+    parser = _parser()
+    flags = [a for a in parser._actions if a.option_strings and a.dest != "help"]
+    assert {a.dest for a in flags} == {
+        "port",
+        "activation_delay",
+        "latency",
+        "rate_limit",
+        "token_ttl",
+        "client_id",
+        "client_secret",
+        "org_id",
+    }
+    for action in flags:
+        assert action.help and len(action.help) > 20, action.dest
+        assert "default" in action.help, action.dest
+    assert "local-only" in (parser.description or "")
+
+
+def test_the_defaults_are_stable_local_only_values() -> None:
+    args = _parser().parse_args([])
+    assert args.client_secret == LOCAL_CLIENT_SECRET == "emulator-local-only-secret"
+    assert args.org_id == LOCAL_ORG_ID
+    assert _parser().parse_args([]).client_secret == args.client_secret
+
+
+def test_the_printed_settings_work_as_they_are_in_either_form() -> None:
+    with GenesysEmulator(client_secret=LOCAL_CLIENT_SECRET, org_id=LOCAL_ORG_ID) as emulator:
+        text = banner(emulator)
+        assert "export GENESYSCLOUD_ALLOW_INSECURE_HTTP=true" in text
+        assert "pulumi config set genesyscloud:allowInsecureHttp true" in text
+        assert "local-only" in text
+        env = dict(re.findall(r"^  export (\w+)=(\S+)$", text, re.M))
+        config = dict(re.findall(r"^  pulumi config set (?:--secret )?(\S+) (\S+)$", text, re.M))
+        for settings in (Settings.resolve({}, env), Settings.resolve(config, {})):
+            assert GenesysClient(settings).org_id() == LOCAL_ORG_ID
