@@ -34,6 +34,7 @@ from genesys_eventbridge.provider.genesys import (
     GenesysClient,
     GenesysError,
     Integration,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitExhaustedError,
     ServiceUnavailableError,
@@ -190,6 +191,8 @@ class Doctor:
         # An answer from the wrong server (404, not JSON, unreachable) is a wrong endpoint.
         if isinstance(error, (AuthenticationError, PermissionDeniedError)):
             return error.action
+        if isinstance(error, NotFoundError):
+            return endpoint_settings(self._ready)
         return f"{error.action}; {endpoint_settings(self._ready)}"
 
     def check_permissions(self) -> Outcome:

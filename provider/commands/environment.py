@@ -25,15 +25,23 @@ from genesys_eventbridge.provider.genesys import (
 )
 from genesys_eventbridge.provider.genesys.regions import api_base_url
 
+
+def _read_secret(env: str) -> str:
+    # Typed at a prompt, a secret stays out of the shell's history (and out of `NAME=value`
+    # text, which message redaction would mask).
+    return f"`read -rs {env} && export {env}`"
+
+
 CLIENT_ID = SETTING_KEYS["client_id"]
 CLIENT_SECRET = SETTING_KEYS["client_secret"]
 ACCESS_TOKEN = SETTING_KEYS["access_token"]
 CREDENTIALS_FIX = (
     f"set {CLIENT_ID.config} and {CLIENT_SECRET.config} (`pulumi config set {CLIENT_ID.config}"
     f" <client id>` and `pulumi config set --secret {CLIENT_SECRET.config} <client secret>`) or"
-    f" `export {CLIENT_ID.env}=<client id> {CLIENT_SECRET.env}=<client secret>`, of a Genesys"
-    " Cloud OAuth client that uses the Client Credentials grant (Admin > Integrations > OAuth);"
-    f" or a ready token in {ACCESS_TOKEN.config} ({ACCESS_TOKEN.env})"
+    f" {CLIENT_ID.env} and {CLIENT_SECRET.env} (`export {CLIENT_ID.env}=<client id>` and"
+    f" {_read_secret(CLIENT_SECRET.env)}), of a Genesys Cloud OAuth client that uses the Client"
+    " Credentials grant (Admin > Integrations > OAuth); or a ready token in"
+    f" {ACCESS_TOKEN.config} ({ACCESS_TOKEN.env})"
 )
 PULUMI_TIMEOUT = 120.0  # seconds for `pulumi config`: a cloud backend may be slow to answer
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -161,12 +169,13 @@ def fix_for(key_config: str | None, action: str, stack: str | None = None) -> st
     key = next((k for k in SETTING_KEYS.values() if k.config == key_config), None)
     if key is None or (key.config in action and key.env in action):
         return action
-    secret = "--secret " if key.field in ("client_secret", "access_token") else ""
+    hidden = key.field in ("client_secret", "access_token")
+    secret = "--secret " if hidden else ""
     on_stack = f" --stack {stack}" if stack else ""
+    export = _read_secret(key.env) if hidden else f"`export {key.env}={key.example}`"
     return (
         f"set {key.config} (`pulumi config set {secret}{key.config} {key.example}{on_stack}`) or"
-        f" {key.env} (`export {key.env}={key.example}`) to a valid value, or unset it to use the"
-        " default"
+        f" {key.env} ({export}) to a valid value, or unset it to use the default"
     )
 
 

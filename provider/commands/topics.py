@@ -24,6 +24,7 @@ from genesys_eventbridge.provider.genesys import (
     ConfigurationError,
     GenesysClient,
     GenesysError,
+    NotFoundError,
     PermissionDeniedError,
 )
 from genesys_eventbridge.provider.genesys.errors import sanitize
@@ -128,6 +129,11 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         # str(error) is one sentence: what failed, why, what to do (never a secret). A reply
         # from the wrong server (unreachable, 404, not JSON) means a wrong endpoint setting.
         if isinstance(error, (AuthenticationError, PermissionDeniedError)):
+            return _fail(stderr, str(error))
+        if isinstance(error, NotFoundError):
+            # Its default advice is about integrations; a catalog that is not found is a wrong
+            # base URL.
+            error.action = endpoint_settings(settings)
             return _fail(stderr, str(error))
         return _fail(stderr, f"{str(error).rstrip('.')}; {endpoint_settings(settings)}")
 

@@ -166,6 +166,11 @@ def test_missing_credentials_fail_with_a_fix(env: dict[str, str]) -> None:
     [fix] = _follow_up(result, "credentials")
     assert fix.startswith("fix: set genesyscloud:oauthclientId and genesyscloud:oauthclientSecret")
     assert "`export GENESYSCLOUD_OAUTHCLIENT_ID=<client id>" in fix
+    assert (
+        "`read -rs GENESYSCLOUD_OAUTHCLIENT_SECRET && export GENESYSCLOUD_OAUTHCLIENT_SECRET`"
+        in fix
+    )
+    assert "[redacted]" not in fix  # the advice itself must survive the output's redaction
     assert checks["token"] == "SKIP needs a passing credentials check"
 
 

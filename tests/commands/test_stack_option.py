@@ -108,6 +108,7 @@ def test_a_wrong_api_base_names_the_setting_to_fix(emulator: GenesysEmulator) ->
     assert result.code == 2
     [line] = result.err.splitlines()
     assert "404" in line
+    assert "pulumi refresh" not in line  # the advice for a missing integration does not apply
     assert (
         f"the API base {emulator.base_url}/nothing-here and login base {emulator.base_url} come"
         " from genesyscloud:apiBaseUrl (GENESYSCLOUD_API_BASE_URL) and genesyscloud:loginBaseUrl"
