@@ -49,6 +49,34 @@ _CONFIG_FIELDS = ("topics", "integration_name", "notes", *schema.REPLACE_ON_CHAN
 # The cap check and the POST are one step per process: four engine workers creating at once
 # must not all see room for one more.
 _CREATE_LOCK = threading.Lock()
+# How long this process trusts its own count of the org's integrations (see _Count).
+COUNT_TTL = 60.0
+
+
+class _Count:
+    """This process's latest count of the org's EventBridge integrations, per API base and client.
+
+    Every create lists the integrations once, after its POST: that count, which includes its own
+    integration, is what keeps the cap across provider hosts (of two racing creates, the later
+    one sees both). The count also tells the next create in this process whether there is room,
+    so it lists again before posting only when the count is unknown, stale, or at the cap.
+    Guarded by _CREATE_LOCK.
+    """
+
+    known: dict[tuple[str, str], tuple[float, int]] = {}
+
+    @classmethod
+    def get(cls, key: tuple[str, str]) -> int | None:
+        """The count, if recent enough to trust."""
+        found = cls.known.get(key)
+        if found is None or time.monotonic() - found[0] > COUNT_TTL:
+            return None
+        return found[1]
+
+    @classmethod
+    def set(cls, key: tuple[str, str], count: int) -> None:
+        """Remember a count (from a listing, or one more after our POST)."""
+        cls.known[key] = (time.monotonic(), count)
 
 
 UNCHECKED_WARNING = (
@@ -219,17 +247,23 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         with self._audited("create", client, name, props_changed(inputs)) as record:
             org_id = client.org_id()
             record.org_id = org_id
+            count_key = (settings.api_base_url, settings.client_id or "")
             with _CREATE_LOCK:
-                existing = client.list_integrations()
-                if len(existing) >= settings.max_integrations:
+                count = _Count.get(count_key)
+                if count is None or count >= settings.max_integrations:
+                    # Unknown, stale or at the cap: refuse only on a fresh listing, before POST.
+                    count = len(client.list_integrations())
+                    _Count.set(count_key, count)
+                if count >= settings.max_integrations:
                     raise CapacityError(
-                        f"the org already has {len(existing)} {EVENTBRIDGE_INTEGRATION_TYPE}"
+                        f"the org already has {count} {EVENTBRIDGE_INTEGRATION_TYPE}"
                         f" integrations, the cap set by genesyscloud:maxIntegrations"
                         f" (GENESYSCLOUD_MAX_INTEGRATIONS) is {settings.max_integrations};"
                         " delete unused integrations or raise the cap (a replacement needs one"
                         " free slot while the old integration still exists)"
                     )
                 marker, posted = proxy.post_provisional(client, name)
+                _Count.set(count_key, count + 1)
             # Reconciling a lost reply can take seconds of lookups: not under the lock, which
             # would hold every other create of this host. The count after the POST (below)
             # still catches a create that slipped past the cap meanwhile.
@@ -241,21 +275,24 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             record.integration_id = integration.id
             try:
                 # The lock covers this process only: another provider host (another stack, or
-                # another `pulumi up`) may have passed the check at the same time. Count again
-                # now that ours exists; under contention every create over the cap rolls back.
+                # another `pulumi up`) may have passed the check at the same time. Count now
+                # that ours exists; under contention every create over the cap rolls back.
                 now = len(client.list_integrations())
+                with _CREATE_LOCK:
+                    _Count.set(count_key, now)
                 if now > settings.max_integrations:
                     raise CapacityError(
                         f"{now} {EVENTBRIDGE_INTEGRATION_TYPE} integrations exist with this one,"
                         f" over the cap set by genesyscloud:maxIntegrations"
                         f" ({settings.max_integrations}); another create ran at the same time"
                     )
-                integration = self._converge(
+                integration, version = self._converge(
                     client, integration, inputs, integration.config_version
                 )
             except Exception as err:
                 self._roll_back(client, integration.id, name, org_id, err)
-            return CreateResult(integration.id, _outputs(inputs, integration, org_id))
+            outs = _outputs(inputs, integration, org_id, config_version=version)
+            return CreateResult(integration.id, outs)
 
     def _converge(
         self,
@@ -263,9 +300,10 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         integration: Integration,
         inputs: Mapping[str, Any],
         version: int | None,
-    ) -> Integration:
-        """PUT the config, then bring intendedState to `enabled` (waiting for ACTIVE)."""
-        proxy.put_config(client, integration.id, inputs, version=version)
+    ) -> tuple[Integration, int | None]:
+        """PUT the config, then bring intendedState to `enabled` (waiting for ACTIVE); return the
+        integration and the config version written."""
+        written = proxy.put_config(client, integration.id, inputs, version=version).version
         want = _intended(inputs["enabled"])
         if integration.intended_state != want:
             integration = client.set_intended_state(integration.id, want)
@@ -273,7 +311,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             integration = proxy.wait_until_active(
                 client, integration.id, client.settings.activation_timeout
             )
-        return integration
+        return integration, written
 
     def _roll_back(
         self, client: GenesysClient, integration_id: str, name: str, org_id: str, cause: Exception
@@ -324,8 +362,9 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 )
             inputs["integration_name"] = inputs.get("integration_name") or integration.name
             record.integration_name = inputs["integration_name"]
-            integration = self._converge(client, integration, inputs, None)
-            return CreateResult(integration.id, _outputs(inputs, integration, org_id))
+            integration, version = self._converge(client, integration, inputs, None)
+            outs = _outputs(inputs, integration, org_id, config_version=version)
+            return CreateResult(integration.id, outs)
 
     # -- read, update, delete --------------------------------------------------------------
 
@@ -349,6 +388,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             event_source_suffix=properties.get("eventSourceSuffix"),
             topics=list(properties.get("eventFilter") or []),
             reported_state=_state_code(integration),
+            config_version=config.version,
         )
         org_id = outs.get("org_id") or client.org_id()
         outs["org_id"] = org_id
@@ -371,8 +411,15 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             org_id = _olds.get("org_id") or client.org_id()
             record.org_id = org_id
             config_changed = any(field in changed for field in _CONFIG_FIELDS)
+            version = _olds.get("config_version")
             if config_changed:
-                proxy.put_config(client, _id, inputs)
+                # The version in the state is the one this provider last wrote or read: PUT on
+                # it straight away; a 409 (someone wrote since) re-reads and tries again.
+                known = version if isinstance(version, (int, float)) else None
+                written = proxy.put_config(
+                    client, _id, inputs, version=None if known is None else int(known)
+                )
+                version = written.version
             reported = _olds.get("reported_state")
             if "enabled" in changed:
                 reported = _state_code(client.set_intended_state(_id, _intended(inputs["enabled"])))
@@ -382,7 +429,14 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                     client, _id, client.settings.activation_timeout
                 )
                 reported = _state_code(integration)
-            outs = _outputs(inputs, None, org_id, integration_id=_id, reported_state=reported)
+            outs = _outputs(
+                inputs,
+                None,
+                org_id,
+                integration_id=_id,
+                reported_state=reported,
+                config_version=version,
+            )
             return UpdateResult(outs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -478,6 +532,7 @@ def _outputs(
     *,
     integration_id: str | None = None,
     reported_state: str | None = None,
+    config_version: Any = None,
 ) -> dict[str, Any]:
     """Every input, defaults included, plus the computed outputs."""
     outs = {key: value for key, value in inputs.items() if value is not None}
@@ -486,4 +541,6 @@ def _outputs(
     outs["org_id"] = org_id
     outs["event_source_name"] = schema.event_source_name(org_id, inputs["event_source_suffix"])
     outs["reported_state"] = _state_code(integration) if integration else reported_state
+    # Lets the next update PUT without reading the config first.
+    outs["config_version"] = config_version
     return outs

@@ -60,6 +60,8 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
     """`aws.partner/genesys.com/cloud/{org_id}/{event_source_suffix}`, the bus name too."""
     reported_state: pulumi.Output[str]
     """Genesys' reportedState code: ACTIVE, ACTIVATING, INACTIVE, DEACTIVATING or ERROR."""
+    config_version: pulumi.Output[int]
+    """The version of the integration's config last written or read (updates PUT on it)."""
     integration_name: pulumi.Output[str]
     """The integration's name in Genesys."""
     aws_account_id: pulumi.Output[str]

@@ -31,7 +31,7 @@ RESOURCE_NAME = "resource_name"
 # Changing these points the integration at another partner event source: Genesys cannot move it.
 REPLACE_ON_CHANGE = ("aws_account_id", "aws_region", "event_source_suffix")
 UPDATE_IN_PLACE = ("topics", "integration_name", "notes", "enabled")
-OUTPUTS = ("integration_id", "org_id", "event_source_name", "reported_state")
+OUTPUTS = ("integration_id", "org_id", "event_source_name", "reported_state", "config_version")
 
 MAX_NAME_LENGTH = 256
 MAX_NOTES_LENGTH = 1024

@@ -167,3 +167,19 @@ def test_max_integrations_holds_under_concurrent_creates(emulator: GenesysEmulat
     assert len(emulator.integrations()) == 2
     refused = [r for r in results if "genesyscloud:maxIntegrations" in r]
     assert len(refused) == 2, results
+
+
+def test_a_count_gone_stale_in_one_host_still_holds_the_cap(emulator: GenesysEmulator) -> None:
+    host = start_host(emulator, config={"genesyscloud:maxIntegrations": 2})
+    try:
+        host.create(checked(host, {**NEWS, "resource_name": "a", "event_source_suffix": "a"}))
+        # Another host creates one: this host's own count (1, from its last listing) is stale.
+        emulator.seed_integration("made-elsewhere")
+        with pytest.raises(EngineError) as caught:
+            host.create(checked(host, {**NEWS, "resource_name": "b", "event_source_suffix": "b"}))
+    finally:
+        host.stop()
+    # The listing after the POST counted 3: the create rolled back, the cap held.
+    assert len(emulator.integrations()) == 2
+    assert "genesyscloud:maxIntegrations" in caught.value.message
+    assert "nothing is left behind" in caught.value.message
