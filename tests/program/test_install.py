@@ -94,6 +94,16 @@ MOCKS = textwrap.dedent(
             return args.name + "-id", outs
 
         def call(self, args):
+            # The deploying account and the partner source Genesys made there.
+            if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+                return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/d",
+                        "id": "123456789012", "userId": "AIDAEXAMPLE"}, []
+            if args.token == "aws:index/getRegion:getRegion":
+                return {"region": "eu-west-1", "name": "eu-west-1", "id": "eu-west-1"}, []
+            if args.token == "aws:cloudwatch/getEventSource:getEventSource":
+                name = args.args["namePrefix"]
+                return {"name": name, "namePrefix": name, "state": "PENDING", "id": name,
+                        "arn": "arn:aws:events:eu-west-1::event-source/" + name}, []
             return {}, []
     """
 )
