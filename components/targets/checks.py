@@ -1,0 +1,296 @@
+"""Turn a rule's declared targets into typed ones and check what can be checked before `up`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import pulumi
+
+from genesys_eventbridge.components import limits
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.targets.args import (
+    ApiKeyAuth,
+    BasicAuth,
+    EventBusTarget,
+    FirehoseTarget,
+    HttpsTarget,
+    LambdaTarget,
+    LogGroupTarget,
+    OAuthClientCredentialsAuth,
+    SqsTarget,
+    StepFunctionsTarget,
+    Target,
+)
+
+CALLBACK = "callback"
+MIN_RATE, MAX_RATE = 1, 300
+MAX_INPUT_PATHS = 100
+MAX_INPUT_TEMPLATE = 8192
+_INPUT_PATH_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+# The service in an ARN (`arn:<partition>:<service>:<region>:<account>:...`) per target kind.
+_SERVICE = {
+    LambdaTarget: "lambda",
+    SqsTarget: "sqs",
+    FirehoseTarget: "firehose",
+    StepFunctionsTarget: "states",
+    LogGroupTarget: "logs",
+    EventBusTarget: "events",
+}
+
+
+@dataclass(frozen=True)
+class Arn:
+    """The parts of an ARN the checks need."""
+
+    service: str
+    region: str
+    account: str
+    resource: str
+
+
+def parse_arn(value: str) -> Arn | None:
+    """The parts of `value` when it is an ARN, else None."""
+    parts = value.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not parts[1].startswith("aws"):
+        return None
+    return Arn(service=parts[2], region=parts[3], account=parts[4], resource=parts[5])
+
+
+def typed_target(value: object, *, rule: str, field: str) -> Target:
+    """`value` as a typed target: `"callback"` and Lambda ARNs (the older forms) are Lambdas."""
+    if isinstance(value, str) and value == CALLBACK:
+        return LambdaTarget()
+    if isinstance(value, str):
+        arn = parse_arn(value)
+        if arn is None or arn.service != "lambda":
+            raise SubscriptionArgsError(
+                f"rule {rule!r}: target {value!r} is neither a Lambda function ARN nor"
+                f" {CALLBACK!r}; give other kinds as typed targets (SqsTarget, HttpsTarget, ...;"
+                " in stack config an object with `kind`).",
+                field=field,
+                rule=rule,
+            )
+        return LambdaTarget(function_arn=value)
+    if isinstance(value, pulumi.Output):
+        # An ARN known only at `up` (e.g. another resource's output): a Lambda, as before.
+        return LambdaTarget(function_arn=value)
+    if isinstance(value, Target.__args__):
+        return value
+    raise SubscriptionArgsError(
+        f"rule {rule!r}: a {type(value).__name__} is not a known target kind; use a Lambda ARN,"
+        f" {CALLBACK!r}, or one of LambdaTarget, SqsTarget, FirehoseTarget, StepFunctionsTarget,"
+        " LogGroupTarget, EventBusTarget, HttpsTarget.",
+        field=field,
+        rule=rule,
+    )
+
+
+def check_target(target: Target, *, rule: str, field: str, region: object) -> None:
+    """Check one typed target's static parts; raise naming `field` (e.g. `rules.targets[1]`)."""
+
+    def fail(message: str, sub: str = "") -> SubscriptionArgsError:
+        return SubscriptionArgsError(
+            f"rule {rule!r}: {message}", field=f"{field}.{sub}" if sub else field, rule=rule
+        )
+
+    _check_shape(target, fail, field)
+    for sub, value in _arns(target):
+        if not isinstance(value, str):
+            continue  # an Output: checked by AWS at `up`
+        arn = parse_arn(value)
+        expected = _SERVICE[type(target)]
+        if arn is None or arn.service != expected:
+            raise fail(f"{sub} {value!r} is not an ARN of service {expected!r}.", sub)
+        if (
+            isinstance(region, str)
+            and arn.region != region
+            and not isinstance(target, EventBusTarget)
+        ):
+            raise fail(
+                f"{sub} {value!r} is in region {arn.region!r}, but the rule is in {region!r}:"
+                " EventBridge delivers to this kind only within its own region. Use a resource"
+                f" in {region!r}, or an EventBusTarget to a bus in {arn.region!r}.",
+                sub,
+            )
+    if isinstance(target, SqsTarget):
+        if target.queue_arn is None and target.message_group_id is not None:
+            raise fail(
+                "message_group_id is for a FIFO queue of yours; the queue the component makes"
+                " is a standard queue.",
+                "message_group_id",
+            )
+        if target.queue_arn is not None and target.max_receive_count != 5:
+            raise fail(
+                "max_receive_count applies to a queue the component makes.", "max_receive_count"
+            )
+        limits.check_range(target.max_receive_count, 1, 1000, field=f"{field}.max_receive_count")
+    if isinstance(target, FirehoseTarget):
+        if (target.delivery_stream_arn is None) == (target.bucket_arn is None):
+            raise fail(
+                "give either delivery_stream_arn (your stream) or bucket_arn (the component"
+                " makes the stream), not both or neither.",
+                "bucket_arn",
+            )
+        if isinstance(target.bucket_arn, str):
+            bucket = parse_arn(target.bucket_arn)
+            if bucket is None or bucket.service != "s3":
+                raise fail(
+                    f"bucket_arn {target.bucket_arn!r} is not an S3 bucket ARN.", "bucket_arn"
+                )
+        limits.check_range(
+            target.buffering_interval_seconds, 0, 900, field=f"{field}.buffering_interval_seconds"
+        )
+        limits.check_range(target.buffering_size_mb, 1, 128, field=f"{field}.buffering_size_mb")
+    if isinstance(target, LogGroupTarget) and target.log_group_arn is None:
+        if target.retention_in_days not in limits.LOG_RETENTION_DAYS:
+            raise fail(
+                f"retention_in_days must be one of CloudWatch's periods"
+                f" {sorted(limits.LOG_RETENTION_DAYS)}; got {target.retention_in_days!r}.",
+                "retention_in_days",
+            )
+    if isinstance(target, HttpsTarget):
+        _check_https(target, fail)
+
+
+def check_targets(targets: Sequence[Target], *, rule: str, field: str) -> None:
+    """Checks across a rule's targets: no target given twice."""
+    seen: dict[str, int] = {}
+    for index, target in enumerate(targets):
+        key = _identity(target)
+        if key is None:
+            continue
+        if key in seen:
+            raise SubscriptionArgsError(
+                f"rule {rule!r} lists {key} more than once (targets[{index}] repeats"
+                f" targets[{seen[key]}]); remove the copy.",
+                field=f"{field}[{index}]",
+                rule=rule,
+            )
+        seen[key] = index
+
+
+def _identity(target: Target) -> str | None:
+    if isinstance(target, LambdaTarget):
+        return CALLBACK if target.function_arn is None else _plain(target.function_arn)
+    for _, value in _arns(target):
+        return _plain(value)
+    if isinstance(target, HttpsTarget):
+        return f"{target.http_method} {target.endpoint}"
+    return None
+
+
+def _plain(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _arns(target: Target) -> list[tuple[str, object]]:
+    """The ARNs the user gave in `target`, with their field names."""
+    fields = {
+        LambdaTarget: "function_arn",
+        SqsTarget: "queue_arn",
+        FirehoseTarget: "delivery_stream_arn",
+        StepFunctionsTarget: "state_machine_arn",
+        LogGroupTarget: "log_group_arn",
+        EventBusTarget: "event_bus_arn",
+    }
+    name = fields.get(type(target))
+    value = getattr(target, name) if name else None
+    return [(name, value)] if name and value is not None else []
+
+
+def _check_shape(target: Target, fail: _Fail, field: str) -> None:
+    if target.input_path is not None and target.input_transformer is not None:
+        raise fail("input_path and input_transformer are exclusive; keep one.", "input_path")
+    if target.input_path is not None and not (
+        isinstance(target.input_path, str) and target.input_path.startswith("$")
+    ):
+        raise fail(
+            f"input_path must be a JSON path starting with '$' (e.g. '$.detail');"
+            f" got {target.input_path!r}.",
+            "input_path",
+        )
+    transformer = target.input_transformer
+    if transformer is not None:
+        if len(transformer.input_paths) > MAX_INPUT_PATHS:
+            raise fail(
+                f"input_transformer.input_paths has {len(transformer.input_paths)} entries,"
+                f" more than EventBridge's {MAX_INPUT_PATHS}.",
+                "input_transformer.input_paths",
+            )
+        for key, path in transformer.input_paths.items():
+            if not _INPUT_PATH_NAME.match(key) or not str(path).startswith("$"):
+                raise fail(
+                    f"input_transformer.input_paths: {key!r} -> {path!r}; names are letters,"
+                    " digits, '-' or '_', paths start with '$'.",
+                    "input_transformer.input_paths",
+                )
+        if not transformer.input_template or len(transformer.input_template) > MAX_INPUT_TEMPLATE:
+            raise fail(
+                f"input_transformer.input_template must be 1-{MAX_INPUT_TEMPLATE} characters.",
+                "input_transformer.input_template",
+            )
+    if target.retry_policy is not None:
+        limits.check_range(
+            target.retry_policy.maximum_retry_attempts,
+            limits.MIN_RETRY_ATTEMPTS,
+            limits.MAX_RETRY_ATTEMPTS,
+            field=f"{field}.retry_policy.maximum_retry_attempts",
+        )
+        limits.check_range(
+            target.retry_policy.maximum_event_age_in_seconds,
+            limits.MIN_EVENT_AGE,
+            limits.MAX_EVENT_AGE,
+            field=f"{field}.retry_policy.maximum_event_age_in_seconds",
+        )
+
+
+def https_problem(url: object) -> str | None:
+    """Why `url` cannot be an API destination's endpoint, or None when it can."""
+    if not isinstance(url, str):
+        return f"must be an https URL; got {url!r}"
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return (
+            f"{url!r} is not https: EventBridge API destinations send credentials with each"
+            " call, so the endpoint must be an https:// URL"
+        )
+    if not parts.hostname:
+        return f"{url!r} has no host name"
+    return None
+
+
+def _check_https(target: HttpsTarget, fail: _Fail) -> None:
+    problem = https_problem(target.endpoint)
+    if problem:
+        raise fail(f"endpoint {problem}.", "endpoint")
+    if (
+        isinstance(target.rate_limit_per_second, bool)
+        or not isinstance(target.rate_limit_per_second, int)
+        or not MIN_RATE <= target.rate_limit_per_second <= MAX_RATE
+    ):
+        raise fail(
+            f"rate_limit_per_second must be an integer from {MIN_RATE} to {MAX_RATE};"
+            f" got {target.rate_limit_per_second!r}.",
+            "rate_limit_per_second",
+        )
+    auth = target.auth
+    if isinstance(auth, OAuthClientCredentialsAuth):
+        problem = https_problem(auth.authorization_endpoint)
+        if problem:
+            raise fail(f"auth.authorization_endpoint {problem}.", "auth.authorization_endpoint")
+    elif not isinstance(auth, (ApiKeyAuth, BasicAuth)):
+        raise fail(
+            "auth must be ApiKeyAuth, BasicAuth or OAuthClientCredentialsAuth"
+            f" (EventBridge connections need one); got {auth!r}.",
+            "auth",
+        )
+
+
+class _Fail(Protocol):
+    """The error factory the checks receive: a message and the sub-field it names."""
+
+    def __call__(self, message: str, sub: str = "") -> SubscriptionArgsError: ...

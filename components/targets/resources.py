@@ -1,0 +1,504 @@
+"""Declare each rule target's AWS resources: the EventTarget and the role, policy, queue, stream,
+log group or connection it needs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from genesys_eventbridge.components.args import RetryPolicyArgs
+from genesys_eventbridge.components.targets import policies
+from genesys_eventbridge.components.targets.args import (
+    ApiKeyAuth,
+    BasicAuth,
+    EventBusTarget,
+    FirehoseTarget,
+    HttpsTarget,
+    LambdaTarget,
+    LogGroupTarget,
+    OAuthClientCredentialsAuth,
+    SqsTarget,
+    StepFunctionsTarget,
+    Target,
+)
+
+# Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+LOG_GROUP_PREFIX = "/aws/events/"
+_AUTONAME_SUFFIX = 8  # pulumi-aws appends `-<7 random characters>`
+_MAX_ROLE_NAME, _MAX_ROLE_PREFIX = 64, 38
+_MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX = 80, 54
+_MAX_EVENTS_NAME = 64  # connections, API destinations, delivery streams
+
+LambdaWiring = Callable[
+    ["TargetContext", "RuleTarget", pulumi.Input[str], dict[str, Any]], list[pulumi.Resource]
+]
+"""Declares a Lambda target (EventTarget and invoke permission) from the shared EventTarget args;
+the subscription supplies it, since Lambda permissions are sized to the bus, not per target."""
+
+
+@dataclass(frozen=True)
+class TargetContext:
+    """What every target of a subscription shares: where it lives and how it is delivered."""
+
+    name: str
+    """The subscription component's name: the prefix of every child's name."""
+    parent: pulumi.Resource
+    account_id: pulumi.Input[str]
+    region: pulumi.Input[str] | None
+    bus_name: pulumi.Input[str]
+    retry_policy: RetryPolicyArgs
+    dead_letter_arn: pulumi.Input[str] | None = None
+    """The subscription's dead-letter queue, for events out of retries (None: none)."""
+    depends_on: Sequence[pulumi.Resource] = ()
+    """Resources every EventTarget waits for (e.g. the dead-letter queue's policy)."""
+    tags: Mapping[str, str] | None = None
+    callback_arn: pulumi.Input[str] | None = None
+    """The subscription's own callback function, for `LambdaTarget()` / `"callback"`."""
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """One target of one rule, as declared: its rule, its place in the rule and its kind."""
+
+    rule: str
+    """The rule's name as the user gave it."""
+    event_rule: aws.cloudwatch.EventRule
+    index: int
+    target: Target
+
+    @property
+    def child(self) -> str:
+        """The EventTarget's logical name; the target's other resources extend it."""
+        return f"{self.rule}-target-{self.index}"
+
+
+@dataclass
+class TargetResources:
+    """Declares the targets of a subscription's rules; `declare_all` returns every resource."""
+
+    ctx: TargetContext
+    lambda_wiring: LambdaWiring | None = None
+    declared: list[pulumi.Resource] = field(default_factory=list)
+    _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
+    _log_groups: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+
+    def declare_all(self, targets: Sequence[RuleTarget]) -> list[pulumi.Resource]:
+        """Declare every target; Logs groups and their one resource policy come first."""
+        self._prepare_logs([t for t in targets if isinstance(t.target, LogGroupTarget)])
+        for target in targets:
+            self.declared += self.declare(target)
+        return self.declared
+
+    def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
+        """Declare one target's resources, the EventTarget last."""
+        t = rt.target
+        if isinstance(t, LambdaTarget):
+            return self._lambda(rt, t)
+        if isinstance(t, SqsTarget):
+            return self._sqs(rt, t)
+        if isinstance(t, FirehoseTarget):
+            return self._firehose(rt, t)
+        if isinstance(t, StepFunctionsTarget):
+            return self._with_role(rt, "stepFunctions", t.state_machine_arn, [])
+        if isinstance(t, LogGroupTarget):
+            return self._logs(rt)
+        if isinstance(t, EventBusTarget):
+            return self._with_role(rt, "eventBus", t.event_bus_arn, [])
+        if isinstance(t, HttpsTarget):
+            return self._https(rt, t)
+        raise TypeError(f"not a target kind: {type(t).__name__}")
+
+    # --- shared -------------------------------------------------------------------------------
+
+    def _name(self, rt: RuleTarget, what: str = "") -> str:
+        return f"{self.ctx.name}-rule-{rt.child}{'-' + what if what else ''}"
+
+    def _opts(
+        self, depends_on: Sequence[pulumi.Resource] = (), **kw: Any
+    ) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=self.ctx.parent, depends_on=list(depends_on) or None, **kw
+        )
+
+    def target_args(self, rt: RuleTarget) -> dict[str, Any]:
+        """The EventTarget arguments every kind shares: rule, bus, retries, DLQ and input."""
+        t = rt.target
+        retry = t.retry_policy or self.ctx.retry_policy
+        transformer = t.input_transformer
+        return {
+            "rule": rt.event_rule.name,
+            "event_bus_name": self.ctx.bus_name,
+            "target_id": f"target-{rt.index}",
+            "retry_policy": aws.cloudwatch.EventTargetRetryPolicyArgs(
+                maximum_retry_attempts=retry.maximum_retry_attempts,
+                maximum_event_age_in_seconds=retry.maximum_event_age_in_seconds,
+            ),
+            "dead_letter_config": aws.cloudwatch.EventTargetDeadLetterConfigArgs(
+                arn=self.ctx.dead_letter_arn
+            )
+            if self.ctx.dead_letter_arn is not None
+            else None,
+            "input_path": t.input_path,
+            "input_transformer": aws.cloudwatch.EventTargetInputTransformerArgs(
+                input_paths=dict(transformer.input_paths),
+                input_template=transformer.input_template,
+            )
+            if transformer
+            else None,
+            "region": self.ctx.region,
+        }
+
+    def _event_target(
+        self,
+        rt: RuleTarget,
+        arn: pulumi.Input[str],
+        waits_for: Sequence[pulumi.Resource],
+        **kw: Any,
+    ) -> aws.cloudwatch.EventTarget:
+        # Allowed to deliver (and to dead-letter) before the first event is routed.
+        return aws.cloudwatch.EventTarget(
+            self._name(rt),
+            arn=arn,
+            **(self.target_args(rt) | kw),
+            opts=self._opts([*waits_for, *self.ctx.depends_on]),
+        )
+
+    def _role(
+        self,
+        rt: RuleTarget,
+        kind: str,
+        resource_arn: pulumi.Input[str],
+        service: str = policies.EVENTS_PRINCIPAL,
+        document: Callable[[str], dict[str, Any]] | None = None,
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        """A role only `service` may assume for this account, allowed what `document` (default:
+        the target kind's one action) allows on `resource_arn`."""
+        suffix = "stream-role" if service == policies.FIREHOSE_PRINCIPAL else "role"
+        render = document or (lambda arn: policies.target_role_policy(kind, arn))
+        logical = self._name(rt, suffix)
+        role = aws.iam.Role(
+            logical,
+            assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
+                lambda account: json.dumps(policies.service_trust_policy(service, account))
+            ),
+            description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule}"[
+                :1000
+            ],
+            tags=self.ctx.tags,
+            name_prefix=_prefix_if_too_long(logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX),
+            opts=self._opts(),
+        )
+        policy = aws.iam.RolePolicy(
+            f"{logical}-policy",
+            role=role.id,
+            policy=pulumi.Output.from_input(resource_arn).apply(
+                lambda arn: json.dumps(render(arn))
+            ),
+            opts=self._opts(),
+        )
+        return role, policy
+
+    def _with_role(
+        self,
+        rt: RuleTarget,
+        kind: str,
+        arn: pulumi.Input[str],
+        created: list[pulumi.Resource],
+        **kw: Any,
+    ) -> list[pulumi.Resource]:
+        role, policy = self._role(rt, kind, arn)
+        target = self._event_target(rt, arn, [policy], role_arn=role.arn, **kw)
+        return [*created, role, policy, target]
+
+    # --- kinds --------------------------------------------------------------------------------
+
+    def _lambda(self, rt: RuleTarget, t: LambdaTarget) -> list[pulumi.Resource]:
+        arn = t.function_arn if t.function_arn is not None else self.ctx.callback_arn
+        if arn is None:
+            raise ValueError(f"rule {rt.rule!r}: no callback function to target")
+        args = self.target_args(rt)
+        if t.function_arn is None:
+            args["target_id"] = "callback"  # as before typed targets: no replacement on upgrade
+        if self.lambda_wiring is not None:
+            return self.lambda_wiring(self.ctx, rt, arn, args)
+        permission = aws.lambda_.Permission(
+            self._name(rt, "permission"),
+            action="lambda:InvokeFunction",
+            function=arn,
+            principal=policies.EVENTS_PRINCIPAL,
+            source_arn=rt.event_rule.arn,
+            source_account=self.ctx.account_id,
+            region=self.ctx.region,
+            opts=self._opts(),
+        )
+        target = aws.cloudwatch.EventTarget(
+            self._name(rt),
+            arn=arn,
+            **args,
+            opts=self._opts([permission, *self.ctx.depends_on]),
+        )
+        return [permission, target]
+
+    def _sqs(self, rt: RuleTarget, t: SqsTarget) -> list[pulumi.Resource]:
+        created: list[pulumi.Resource] = []
+        waits: list[pulumi.Resource] = []
+        queue_arn: pulumi.Input[str]
+        queue_url: pulumi.Input[str] | None = None
+        if t.queue_arn is None:
+            dlq_name = self._name(rt, "queue-dlq")
+            dlq = aws.sqs.Queue(
+                dlq_name,
+                sqs_managed_sse_enabled=True,
+                message_retention_seconds=DLQ_RETENTION_SECONDS,
+                region=self.ctx.region,
+                tags=self.ctx.tags,
+                name_prefix=_prefix_if_too_long(dlq_name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
+                opts=self._opts(),
+            )
+            queue_name = self._name(rt, "queue")
+            queue = aws.sqs.Queue(
+                queue_name,
+                sqs_managed_sse_enabled=True,
+                redrive_policy=dlq.arn.apply(
+                    lambda arn: json.dumps(
+                        {"deadLetterTargetArn": arn, "maxReceiveCount": t.max_receive_count}
+                    )
+                ),
+                region=self.ctx.region,
+                tags=self.ctx.tags,
+                name_prefix=_prefix_if_too_long(queue_name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
+                opts=self._opts(),
+            )
+            redrive_allow = aws.sqs.RedriveAllowPolicy(
+                f"{dlq_name}-redrive-allow",
+                queue_url=dlq.url,
+                redrive_allow_policy=queue.arn.apply(
+                    lambda arn: json.dumps(policies.sqs_redrive_allow_policy(arn))
+                ),
+                region=self.ctx.region,
+                opts=self._opts(),
+            )
+            created += [dlq, queue, redrive_allow]
+            queue_arn, queue_url = queue.arn, queue.url
+        else:
+            queue_arn = t.queue_arn
+            if t.manage_queue_policy:
+                queue_url = pulumi.Output.from_input(t.queue_arn).apply(_queue_url)
+        if queue_url is not None:
+            policy = aws.sqs.QueuePolicy(
+                self._name(rt, "queue-policy"),
+                queue_url=queue_url,
+                policy=pulumi.Output.all(queue_arn, rt.event_rule.arn, self.ctx.account_id).apply(
+                    lambda v: json.dumps(policies.sqs_target_queue_policy(v[0], v[1], v[2]))
+                ),
+                region=self.ctx.region,
+                opts=self._opts(),
+            )
+            created.append(policy)
+            waits.append(policy)
+        sqs_target = (
+            aws.cloudwatch.EventTargetSqsTargetArgs(message_group_id=t.message_group_id)
+            if t.message_group_id
+            else None
+        )
+        target = self._event_target(rt, queue_arn, waits, sqs_target=sqs_target)
+        return [*created, target]
+
+    def _firehose(self, rt: RuleTarget, t: FirehoseTarget) -> list[pulumi.Resource]:
+        created: list[pulumi.Resource] = []
+        stream_arn: pulumi.Input[str]
+        if t.delivery_stream_arn is not None:
+            stream_arn = t.delivery_stream_arn
+        else:
+            assert t.bucket_arn is not None  # checked at plan time
+            # The stream's own role: Firehose may write objects under the prefix, nothing else.
+            stream_role, stream_policy = self._role(
+                rt,
+                "firehose",
+                t.bucket_arn,
+                policies.FIREHOSE_PRINCIPAL,
+                lambda bucket: policies.firehose_s3_policy(bucket, t.prefix),
+            )
+            logical = self._name(rt, "stream")
+            stream = aws.kinesis.FirehoseDeliveryStream(
+                logical,
+                name=_hashed(logical, _MAX_EVENTS_NAME),
+                destination="extended_s3",
+                extended_s3_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
+                    role_arn=stream_role.arn,
+                    bucket_arn=t.bucket_arn,
+                    prefix=t.prefix,
+                    error_output_prefix=f"{t.prefix}errors/!{{firehose:error-output-type}}/",
+                    buffering_interval=t.buffering_interval_seconds,
+                    buffering_size=t.buffering_size_mb,
+                    compression_format="GZIP",
+                ),
+                server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
+                    enabled=True, key_type="AWS_OWNED_CMK"
+                ),
+                region=self.ctx.region,
+                tags=self.ctx.tags,
+                opts=self._opts([stream_policy], delete_before_replace=True),
+            )
+            created += [stream_role, stream_policy, stream]
+            stream_arn = stream.arn
+        return self._with_role(rt, "firehose", stream_arn, created)
+
+    def _prepare_logs(self, targets: Sequence[RuleTarget]) -> None:
+        """Make the groups the component owns, then one Logs resource policy covering them all."""
+        if not targets:
+            return
+        for rt in targets:
+            t = rt.target
+            assert isinstance(t, LogGroupTarget)
+            if t.log_group_arn is not None:
+                self._log_groups[rt.child] = t.log_group_arn
+                continue
+            group = aws.cloudwatch.LogGroup(
+                self._name(rt, "logs"),
+                name=f"{LOG_GROUP_PREFIX}{self.ctx.name}/{rt.rule}-{rt.index}",
+                retention_in_days=t.retention_in_days,
+                region=self.ctx.region,
+                tags=self.ctx.tags,
+                opts=self._opts(),
+            )
+            self.declared.append(group)
+            self._log_groups[rt.child] = group.arn
+        rule_arn = targets[0].event_rule.arn
+        document = pulumi.Output.all(rule_arn, self.ctx.account_id, *self._log_groups.values())
+        self._logs_policy = aws.cloudwatch.LogResourcePolicy(
+            f"{self.ctx.name}-logs-delivery-policy",
+            policy_name=f"{self.ctx.name}-eventbridge-logs",
+            policy_document=document.apply(_logs_document),
+            region=self.ctx.region,
+            opts=self._opts(),
+        )
+        self.declared.append(self._logs_policy)
+
+    def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
+        assert self._logs_policy is not None
+        arn = pulumi.Output.from_input(self._log_groups[rt.child]).apply(
+            lambda value: value.removesuffix(":*")
+        )
+        return [self._event_target(rt, arn, [self._logs_policy])]
+
+    def _https(self, rt: RuleTarget, t: HttpsTarget) -> list[pulumi.Resource]:
+        logical = self._name(rt, "connection")
+        connection = aws.cloudwatch.EventConnection(
+            logical,
+            name=_hashed(logical, _MAX_EVENTS_NAME),
+            description=f"Genesys events to {t.endpoint}"[:512],
+            **_authorization(t),
+            region=self.ctx.region,
+            # The credentials are inputs of the connection: kept encrypted in state, never output.
+            opts=self._opts(
+                delete_before_replace=True, additional_secret_outputs=["authParameters"]
+            ),
+        )
+        logical = self._name(rt, "destination")
+        destination = aws.cloudwatch.EventApiDestination(
+            logical,
+            name=_hashed(logical, _MAX_EVENTS_NAME),
+            connection_arn=connection.arn,
+            invocation_endpoint=t.endpoint,
+            http_method=t.http_method,
+            invocation_rate_limit_per_second=t.rate_limit_per_second,
+            region=self.ctx.region,
+            opts=self._opts(delete_before_replace=True),
+        )
+        http = (
+            aws.cloudwatch.EventTargetHttpTargetArgs(
+                header_parameters=dict(t.headers) if t.headers else None,
+                query_string_parameters=dict(t.query_parameters) if t.query_parameters else None,
+            )
+            if t.headers or t.query_parameters
+            else None
+        )
+        return self._with_role(
+            rt, "https", destination.arn, [connection, destination], http_target=http
+        )
+
+
+def _authorization(t: HttpsTarget) -> dict[str, Any]:
+    """The connection's authorization type and parameters, every credential marked secret."""
+    auth = t.auth
+    if isinstance(auth, ApiKeyAuth):
+        return {
+            "authorization_type": "API_KEY",
+            "auth_parameters": aws.cloudwatch.EventConnectionAuthParametersArgs(
+                api_key=aws.cloudwatch.EventConnectionAuthParametersApiKeyArgs(
+                    key=auth.header, value=pulumi.Output.secret(auth.value)
+                )
+            ),
+        }
+    if isinstance(auth, BasicAuth):
+        return {
+            "authorization_type": "BASIC",
+            "auth_parameters": aws.cloudwatch.EventConnectionAuthParametersArgs(
+                basic=aws.cloudwatch.EventConnectionAuthParametersBasicArgs(
+                    username=auth.username, password=pulumi.Output.secret(auth.password)
+                )
+            ),
+        }
+    assert isinstance(auth, OAuthClientCredentialsAuth)
+    oauth = aws.cloudwatch.EventConnectionAuthParametersOauthArgs
+    params = aws.cloudwatch.EventConnectionAuthParametersOauthOauthHttpParametersArgs
+    body = aws.cloudwatch.EventConnectionAuthParametersOauthOauthHttpParametersBodyArgs
+    return {
+        "authorization_type": "OAUTH_CLIENT_CREDENTIALS",
+        "auth_parameters": aws.cloudwatch.EventConnectionAuthParametersArgs(
+            oauth=oauth(
+                authorization_endpoint=auth.authorization_endpoint,
+                http_method=auth.http_method,
+                client_parameters=aws.cloudwatch.EventConnectionAuthParametersOauthClientParametersArgs(
+                    client_id=auth.client_id, client_secret=pulumi.Output.secret(auth.client_secret)
+                ),
+                oauth_http_parameters=params(
+                    bodies=[body(key="scope", value=auth.scope, is_value_secret=False)]
+                    if auth.scope
+                    else None
+                ),
+            )
+        ),
+    }
+
+
+def _logs_document(values: list[Any]) -> str:
+    rule_arn, account, *groups = values
+    document = json.dumps(policies.logs_resource_policy(groups, rule_arn, account))
+    if len(document) > policies.MAX_LOGS_RESOURCE_POLICY:
+        raise ValueError(
+            f"the CloudWatch Logs resource policy for {len(groups)} log group targets has"
+            f" {len(document)} characters, more than Logs' {policies.MAX_LOGS_RESOURCE_POLICY};"
+            " let the component make the groups or target fewer groups per subscription."
+        )
+    return document
+
+
+def _queue_url(arn: str) -> str:
+    """An SQS queue's URL from its ARN (`arn:aws:sqs:<region>:<account>:<name>`)."""
+    _, partition, _, region, account, name = arn.split(":", 5)
+    domain = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return f"https://sqs.{region}.{domain}/{account}/{name}"
+
+
+def _prefix_if_too_long(logical: str, limit: int, prefix_limit: int) -> str | None:
+    """None when auto-naming fits AWS's `limit`; else a `name_prefix` that does."""
+    if len(logical) + _AUTONAME_SUFFIX <= limit:
+        return None
+    return _hashed(logical, prefix_limit - 1) + "-"
+
+
+def _hashed(logical: str, limit: int) -> str:
+    """`logical` when it fits `limit`, else its head and a hash of the whole (stable, unique)."""
+    if len(logical) <= limit:
+        return logical
+    digest = hashlib.sha256(logical.encode()).hexdigest()[:8]
+    return f"{logical[: limit - 9]}-{digest}"
