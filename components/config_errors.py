@@ -29,8 +29,14 @@ _QUOTE_HINT = (
 
 def config_path(loc: Iterable[int | str]) -> str:
     """`("subscriptions", 0, "lambdaCode", "path")` -> `subscriptions[0].lambdaCode.path`."""
+    from genesys_eventbridge.components.targets.config import TAGS
+
     path = ""
-    for part in loc:
+    parts = list(loc)
+    for position, part in enumerate(parts):
+        # pydantic names the target kind it tried (`targets[0].https.endpoint`): not a path.
+        if part in TAGS and position >= 2 and parts[position - 2] == "targets":
+            continue
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
 

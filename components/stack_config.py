@@ -50,6 +50,14 @@ from genesys_eventbridge.components.config_source import (
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import PatternError
 from genesys_eventbridge.components.plan import default_suffix, plan_subscription
+from genesys_eventbridge.components.targets.config import (
+    CREDENTIAL_PATH,
+    PlainTextSecretError,
+    SecretResolver,
+    TargetConfig,
+    secret_references,
+    to_targets,
+)
 from genesys_eventbridge.provider.genesys.settings import unknown_keys as unknown_setting_keys
 from genesys_eventbridge.provider.schema import input_problem
 
@@ -59,7 +67,9 @@ PROJECT_NAMESPACE = "genesys-eventbridge"
 PROJECT_KEYS = (CONFIG_KEY,)
 # Where a value may be a secret: it reaches a resource as a Pulumi input, so Output.secret keeps
 # it encrypted in the state. Anything else names resources or is planned in plain Python.
-SECRET_CAPABLE = re.compile(r"subscriptions\[[0-9]+\]\.lambdaCode\.environment\.[^.\[]+")
+SECRET_CAPABLE = re.compile(
+    r"subscriptions\[[0-9]+\]\.lambdaCode\.environment\.[^.\[]+|" + CREDENTIAL_PATH.pattern
+)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
 
 
@@ -142,7 +152,7 @@ class RuleConfig(_CamelModel):
     name: str = Field(min_length=1)
     filter_policy: dict[str, Any] | None = None
     topics: list[str] | None = None
-    targets: list[str] | None = None
+    targets: list[TargetConfig] | None = None
     description: str | None = None
 
 
@@ -176,6 +186,9 @@ class SubscriptionConfig(_CamelModel):
     tags: dict[str, str] | None = None
     # Whether the subscriptions key is a secret (see to_args): not a field of the stack file.
     _secret: bool = PrivateAttr(default=False)
+    # How target credentials are checked to be secrets, and this entry's config path.
+    _secrets: SecretResolver = PrivateAttr(default_factory=SecretResolver)
+    _path: str = PrivateAttr(default=f"{CONFIG_KEY}[?]")
 
     @field_validator(
         "topics",
@@ -210,7 +223,8 @@ class SubscriptionConfig(_CamelModel):
         return value
 
     def to_args(self) -> SubscriptionArgs:
-        """The component arguments this entry describes.
+        """The component arguments this entry describes; raise PlainTextSecretError when a
+        target's credential is not a Pulumi secret.
 
         When the subscriptions key is a secret, every lambdaCode.environment value is wrapped in
         Output.secret: `get_object` returns them plain, and which of them was set with --secret
@@ -237,10 +251,14 @@ class SubscriptionConfig(_CamelModel):
                     name=r.name,
                     filter_policy=r.filter_policy,
                     topics=r.topics,
-                    targets=r.targets,
+                    targets=to_targets(
+                        r.targets, self._secrets, f"{self._path}.rules[{index}].targets"
+                    )
+                    if r.targets is not None
+                    else None,
                     description=r.description,
                 )
-                for r in self.rules
+                for index, r in enumerate(self.rules)
             ]
             if self.rules
             else None,
@@ -307,9 +325,6 @@ def key_problems(keys: Iterable[str], namespace: str = PROJECT_NAMESPACE) -> lis
 
 def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
     """Read and validate `subscriptions` (and the keys around it) from the stack config."""
-    problems = key_problems(config_keys(), config.name)
-    if problems:
-        raise StackConfigError(problems)
     try:
         raw = config.get_object(CONFIG_KEY)
     except pulumi.ConfigTypeError:
@@ -317,6 +332,10 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
             f"{CONFIG_KEY}: must be a list of subscription objects in the stack file"
             " (see Pulumi.example.yaml), not a plain string"
         ) from None
+    # Keys that targets name with {fromConfig: key} hold their credentials: read, so known.
+    problems = key_problems(config_keys() - secret_references(raw), config.name)
+    if problems:
+        raise StackConfigError(problems)
     full_key = config.full_key(CONFIG_KEY)
     stack = pulumi.get_stack()
     secret = is_secret_key(full_key)
@@ -360,8 +379,11 @@ def parse_subscriptions(
         raise StackConfigError(problems) from None
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
+    secrets = SecretResolver(secret=secret, secure_paths=secure_paths)
     for index, entry in enumerate(parsed.subscriptions):
         entry._secret = secret
+        entry._secrets = secrets
+        entry._path = f"{CONFIG_KEY}[{index}]"
         if entry.name in seen:
             problems.append(
                 f"{CONFIG_KEY}[{index}].name: {entry.name!r} is already the name of"
@@ -404,7 +426,11 @@ def _environments(raw: Any) -> list[str]:
 def _plan(index: int, entry: SubscriptionConfig, stack: str | None) -> str | None:
     """Run the component's own checks now, so their errors carry the config path."""
     try:
-        plan_subscription(entry.name, entry.to_args(), region=entry.aws_region, stack=stack)
+        args = entry.to_args()
+    except PlainTextSecretError as err:
+        return str(err)
+    try:
+        plan_subscription(entry.name, args, region=entry.aws_region, stack=stack)
     except (SubscriptionArgsError, PatternError) as err:
         where = f"{CONFIG_KEY}[{index}]"
         rule = getattr(err, "rule", None)

@@ -119,6 +119,15 @@ class GenesysMocks(Mocks):
             arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
             url = f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{name}"
             return url, inputs | {"name": name, "arn": arn, "url": url}
+        if typ == "aws:cloudwatch/eventConnection:EventConnection":
+            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:connection/{name}/{_suffix(name)}"
+            return name, inputs | {"name": name, "arn": arn}
+        if typ == "aws:cloudwatch/eventApiDestination:EventApiDestination":
+            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:api-destination/{name}/{_suffix(name)}"
+            return name, inputs | {"name": name, "arn": arn}
+        if typ == "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+            arn = f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{name}"
+            return name, inputs | {"name": name, "arn": arn}
         if typ == "aws:lambda/invocation:Invocation":
             return f"{args.name}-id", inputs | {"result": '{"status": "registered"}'}
         if typ == COMPONENT_TYPE:
