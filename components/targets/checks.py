@@ -89,10 +89,15 @@ def typed_target(value: object, *, rule: str, field: str) -> Target:
     )
 
 
-def check_target(target: Target, *, rule: str, field: str, region: object) -> None:
-    """Check one typed target's static parts; raise naming `field` (e.g. `rules.targets[1]`)."""
+def check_target(
+    target: Target, *, rule: str, field: str, region: object, bare_arn: bool = False
+) -> None:
+    """Check one typed target's static parts; raise naming `field` (e.g. `rules.targets[1]`).
+
+    `bare_arn`: the target was given as a plain ARN string, so its ARN is the field itself."""
 
     def fail(message: str, sub: str = "") -> SubscriptionArgsError:
+        sub = "" if bare_arn and sub == "function_arn" else sub
         return SubscriptionArgsError(
             f"rule {rule!r}: {message}", field=f"{field}.{sub}" if sub else field, rule=rule
         )

@@ -19,14 +19,25 @@ EXAMPLE: dict[str, Any] = yaml.safe_load((ROOT / "Pulumi.example.yaml").read_tex
 KEY = "genesys-eventbridge:subscriptions"
 
 
+PARTNER_KEY = "genesys-eventbridge:partnerApiKey"  # the example's HTTPS target's API key
+
+
 def run(config: dict[str, Any]) -> Any:
-    return run_stack(PROGRAM, config, project="genesys-eventbridge", stack="example")
+    # As after `pulumi config set --secret genesys-eventbridge:partnerApiKey ...`.
+    config = {PARTNER_KEY: "sentinel-partner-key"} | config
+    return run_stack(
+        PROGRAM, config, project="genesys-eventbridge", stack="example", secret_keys=[PARTNER_KEY]
+    )
 
 
-def test_example_stack_declares_two_subscriptions_and_exports_them() -> None:
+def test_example_stack_declares_its_subscriptions_and_exports_them() -> None:
     result = run(EXAMPLE)
     components = result.of_type(COMPONENT_TYPE)
-    assert sorted(c.name for c in components) == ["contact-centre", "conversation-ends"]
+    assert sorted(c.name for c in components) == [
+        "contact-centre",
+        "conversation-ends",
+        "cx-analytics",
+    ]
     rules = result.of_type("aws:cloudwatch/eventRule:EventRule")
     names = sorted(r.name for r in rules)
     assert names == [
@@ -34,8 +45,10 @@ def test_example_stack_declares_two_subscriptions_and_exports_them() -> None:
         "contact-centre-rule-sales-queues",
         "contact-centre-rule-voice-customers",
         "conversation-ends-rule-default",
+        "cx-analytics-rule-forward",
+        "cx-analytics-rule-store",
     ]
-    assert set(result.exports) == {"conversation-ends", "contact-centre"}
+    assert set(result.exports) == {"conversation-ends", "contact-centre", "cx-analytics"}
     exported = result.exports["contact-centre"]
     assert set(exported["rule_arns"]) == {"sales-queues", "voice-customers", "presence-audits"}
     assert exported["event_source_name"].endswith("/cc-prod")
