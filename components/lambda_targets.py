@@ -21,6 +21,7 @@ from genesys_eventbridge.components import iam, policy_size
 from genesys_eventbridge.components.args import CALLBACK_TARGET
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, TargetKind
+from genesys_eventbridge.components.targets.resources import delivery_args
 
 if TYPE_CHECKING:
     from genesys_eventbridge.components.plan import SubscriptionPlan
@@ -219,14 +220,15 @@ class LambdaFunctions:
         context = self._context
         function = self.find(target.spec)
         is_callback = function.key == "callback"
+        options = target.rule.target_options
+        typed = options[target.index] if target.index < len(options) else None
         resource = aws.cloudwatch.EventTarget(
             f"{context.name}-{target.logical_name}",
             rule=target.event_rule.name,
             event_bus_name=context.bus.name,
             arn=function.arn,
             target_id=CALLBACK_TARGET if is_callback else f"target-{target.index}",
-            retry_policy=context.retry_policy(),
-            dead_letter_config=context.dead_letter_config(),
+            **delivery_args(context, typed),
             region=context.region,
             # Allowed to invoke (and to dead-letter) before the first event is routed.
             opts=context.child(

@@ -18,6 +18,15 @@ from genesys_eventbridge.components.args import (
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import MAX_PATTERN_LENGTH, build_pattern, pattern_json
+from genesys_eventbridge.components.targets.args import LambdaTarget
+
+
+def lambda_spec(target: Any) -> Any:
+    """A LambdaTarget as the spec Lambda targets are keyed by: its ARN, or CALLBACK_TARGET."""
+    if isinstance(target, LambdaTarget):
+        return CALLBACK_TARGET if target.function_arn is None else target.function_arn
+    return target
+
 
 DEFAULT_RULE = "default"
 EVENT_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
@@ -41,6 +50,9 @@ class RulePlan:
     """As given: it may hold Pulumi Outputs, resolved by `pattern_output`."""
     targets: tuple[Any, ...]
     description: str
+    target_options: tuple[Any, ...] = ()
+    """Per target: the typed LambdaTarget it was given as (its input shaping and retries), or
+    None."""
     max_pattern_length: int = MAX_PATTERN_LENGTH
 
     def pattern(
@@ -501,6 +513,10 @@ def _plan_rule(
         topics=_rule_topics(rule, topics),
         filter_policy=rule.filter_policy,
         targets=_rule_targets(rule, region),
+        target_options=tuple(
+            target if isinstance(target, LambdaTarget) else None
+            for target in rule.targets or (CALLBACK_TARGET,)
+        ),
         description=rule.description or f"Genesys Cloud events: rule {name!r}",
         max_pattern_length=max_pattern,
     )
@@ -538,7 +554,11 @@ def _rule_targets(rule: RuleArgs, region: object) -> tuple[Any, ...]:
             field="rules.targets",
             rule=rule.name,
         )
-    targets = tuple(rule.targets)
+    for index, target in enumerate(rule.targets):
+        target_wiring.check_target(rule.name, index, target, region)
+    # A typed LambdaTarget is planned as the plain spec (ARN or CALLBACK_TARGET) every Lambda
+    # target shares a permission by; its input and retry settings ride in `target_options`.
+    targets = tuple(lambda_spec(target) for target in rule.targets)
     if len(targets) > limits.MAX_TARGETS_PER_RULE:
         raise SubscriptionArgsError(
             f"rule {rule.name!r} has {len(targets)} targets, more than EventBridge's"
@@ -555,6 +575,4 @@ def _rule_targets(rule: RuleArgs, region: object) -> tuple[Any, ...]:
             field="rules.targets",
             rule=rule.name,
         )
-    for index, target in enumerate(targets):
-        target_wiring.check_target(rule.name, index, target, region)
     return targets

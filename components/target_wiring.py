@@ -112,6 +112,7 @@ def register_target_kind(spec_type: type, kind: TargetKind) -> None:
 def kind_of(spec: Any) -> TargetKind | None:
     """The kind that handles `spec`: Lambda for strings and Outputs, else a registered one."""
     from genesys_eventbridge.components import lambda_targets
+    from genesys_eventbridge.components.targets import kinds  # noqa: F401 (registers the kinds)
 
     if isinstance(spec, (str, pulumi.Output)):
         return lambda_targets.LAMBDA_KIND

@@ -258,6 +258,8 @@ def run_stack(
     """
     mocks = GenesysMocks()
     monitor = RecordingMonitor(mocks)
+    # A fresh root stack: set_mocks keeps an existing one, and with it an earlier run's exports.
+    pulumi.runtime.settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     # The engine hands the program config values as strings; objects arrive as JSON text.
     pulumi.runtime.set_all_config(

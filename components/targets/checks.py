@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
-
-import pulumi
 
 from genesys_eventbridge.components import limits
 from genesys_eventbridge.components.limits import SubscriptionArgsError
@@ -26,7 +23,6 @@ from genesys_eventbridge.components.targets.args import (
     Target,
 )
 
-CALLBACK = "callback"
 MIN_RATE, MAX_RATE = 1, 300
 MAX_INPUT_PATHS = 100
 MAX_INPUT_TEMPLATE = 8192
@@ -60,44 +56,10 @@ def parse_arn(value: str) -> Arn | None:
     return Arn(service=parts[2], region=parts[3], account=parts[4], resource=parts[5])
 
 
-def typed_target(value: object, *, rule: str, field: str) -> Target:
-    """`value` as a typed target: `"callback"` and Lambda ARNs (the older forms) are Lambdas."""
-    if isinstance(value, str) and value == CALLBACK:
-        return LambdaTarget()
-    if isinstance(value, str):
-        arn = parse_arn(value)
-        if arn is None or arn.service != "lambda":
-            raise SubscriptionArgsError(
-                f"rule {rule!r}: target {value!r} is neither a Lambda function ARN nor"
-                f" {CALLBACK!r}; give other kinds as typed targets (SqsTarget, HttpsTarget, ...;"
-                " in stack config an object with `kind`).",
-                field=field,
-                rule=rule,
-            )
-        return LambdaTarget(function_arn=value)
-    if isinstance(value, pulumi.Output):
-        # An ARN known only at `up` (e.g. another resource's output): a Lambda, as before.
-        return LambdaTarget(function_arn=value)
-    if isinstance(value, Target.__args__):
-        return value
-    raise SubscriptionArgsError(
-        f"rule {rule!r}: a {type(value).__name__} is not a known target kind; use a Lambda ARN,"
-        f" {CALLBACK!r}, or one of LambdaTarget, SqsTarget, FirehoseTarget, StepFunctionsTarget,"
-        " LogGroupTarget, EventBusTarget, HttpsTarget.",
-        field=field,
-        rule=rule,
-    )
-
-
-def check_target(
-    target: Target, *, rule: str, field: str, region: object, bare_arn: bool = False
-) -> None:
-    """Check one typed target's static parts; raise naming `field` (e.g. `rules.targets[1]`).
-
-    `bare_arn`: the target was given as a plain ARN string, so its ARN is the field itself."""
+def check_target(target: Target, *, rule: str, field: str, region: object) -> None:
+    """Check one typed target's static parts; raise naming `field` (e.g. `rules.targets[1]`)."""
 
     def fail(message: str, sub: str = "") -> SubscriptionArgsError:
-        sub = "" if bare_arn and sub == "function_arn" else sub
         return SubscriptionArgsError(
             f"rule {rule!r}: {message}", field=f"{field}.{sub}" if sub else field, rule=rule
         )
@@ -159,37 +121,6 @@ def check_target(
             )
     if isinstance(target, HttpsTarget):
         _check_https(target, fail)
-
-
-def check_targets(targets: Sequence[Target], *, rule: str, field: str) -> None:
-    """Checks across a rule's targets: no target given twice."""
-    seen: dict[str, int] = {}
-    for index, target in enumerate(targets):
-        key = _identity(target)
-        if key is None:
-            continue
-        if key in seen:
-            raise SubscriptionArgsError(
-                f"rule {rule!r} lists {key} more than once (targets[{index}] repeats"
-                f" targets[{seen[key]}]); remove the copy.",
-                field=f"{field}[{index}]",
-                rule=rule,
-            )
-        seen[key] = index
-
-
-def _identity(target: Target) -> str | None:
-    if isinstance(target, LambdaTarget):
-        return CALLBACK if target.function_arn is None else _plain(target.function_arn)
-    for _, value in _arns(target):
-        return _plain(value)
-    if isinstance(target, HttpsTarget):
-        return f"{target.http_method} {target.endpoint}"
-    return None
-
-
-def _plain(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _arns(target: Target) -> list[tuple[str, object]]:

@@ -5,17 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from genesys_eventbridge.components.iam import EVENTS_PRINCIPAL, VERSION
+from genesys_eventbridge.components.iam import EVENTS_PRINCIPAL, VERSION, rules_of_bus
 
 FIREHOSE_PRINCIPAL = "firehose.amazonaws.com"
 LOGS_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
 MAX_LOGS_RESOURCE_POLICY = 5120
 """CloudWatch Logs caps a resource policy document at 5,120 characters."""
-
-
-def rules_of_bus(rule_arn: str) -> str:
-    """`arn:...:rule/<bus>/*` from one rule's ARN: every rule of that bus, and no other bus."""
-    return rule_arn.rsplit("/", 1)[0] + "/*"
 
 
 def service_trust_policy(service: str, account_id: str) -> dict[str, Any]:
@@ -113,7 +108,7 @@ def firehose_s3_policy(bucket_arn: str, prefix: str) -> dict[str, Any]:
 
 
 def logs_resource_policy(
-    log_group_arns: Sequence[str], rule_arn: str, account_id: str
+    log_group_arns: Sequence[str], bus_arn: str, account_id: str
 ) -> dict[str, Any]:
     """CloudWatch Logs' resource policy letting EventBridge write the subscription's groups, only
     on behalf of the rules of its bus (Logs has no per-group policy: one covers every group)."""
@@ -128,7 +123,7 @@ def logs_resource_policy(
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": [f"{group}:*" for group in groups],
                 "Condition": {
-                    "ArnLike": {"aws:SourceArn": rules_of_bus(rule_arn)},
+                    "ArnLike": {"aws:SourceArn": rules_of_bus(bus_arn)},
                     "StringEquals": {"aws:SourceAccount": account_id},
                 },
             }

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components.args import RetryPolicyArgs
+from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies
 from genesys_eventbridge.components.targets.args import (
     ApiKeyAuth,
@@ -20,12 +20,10 @@ from genesys_eventbridge.components.targets.args import (
     EventBusTarget,
     FirehoseTarget,
     HttpsTarget,
-    LambdaTarget,
     LogGroupTarget,
     OAuthClientCredentialsAuth,
     SqsTarget,
     StepFunctionsTarget,
-    Target,
 )
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
@@ -36,71 +34,29 @@ _MAX_ROLE_NAME, _MAX_ROLE_PREFIX = 64, 38
 _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX = 80, 54
 _MAX_EVENTS_NAME = 64  # connections, API destinations, delivery streams
 
-LambdaWiring = Callable[
-    ["TargetContext", "RuleTarget", pulumi.Input[str], dict[str, Any]], list[pulumi.Resource]
-]
-"""Declares a Lambda target (EventTarget and invoke permission) from the shared EventTarget args;
-the subscription supplies it, since Lambda permissions are sized to the bus, not per target."""
+EXTRAS_KEY = "typed-targets"
 
 
-@dataclass(frozen=True)
-class TargetContext:
-    """What every target of a subscription shares: where it lives and how it is delivered."""
-
-    name: str
-    """The subscription component's name: the prefix of every child's name."""
-    parent: pulumi.Resource
-    account_id: pulumi.Input[str]
-    region: pulumi.Input[str] | None
-    bus_name: pulumi.Input[str]
-    retry_policy: RetryPolicyArgs
-    dead_letter_arn: pulumi.Input[str] | None = None
-    """The subscription's dead-letter queue, for events out of retries (None: none)."""
-    depends_on: Sequence[pulumi.Resource] = ()
-    """Resources every EventTarget waits for (e.g. the dead-letter queue's policy)."""
-    tags: Mapping[str, str] | None = None
-    callback_arn: pulumi.Input[str] | None = None
-    """The subscription's own callback function, for `LambdaTarget()` / `"callback"`."""
-
-
-@dataclass(frozen=True)
-class RuleTarget:
-    """One target of one rule, as declared: its rule, its place in the rule and its kind."""
-
-    rule: str
-    """The rule's name as the user gave it."""
-    event_rule: aws.cloudwatch.EventRule
-    index: int
-    target: Target
-
-    @property
-    def child(self) -> str:
-        """The EventTarget's logical name; the target's other resources extend it."""
-        return f"{self.rule}-target-{self.index}"
+def declare_typed_target(context: TargetContext, target: RuleTarget) -> list[pulumi.Resource]:
+    """The seam's declarer for every typed kind but Lambda: one TargetResources per subscription."""
+    resources = context.extras.get(EXTRAS_KEY)
+    if resources is None:
+        resources = context.extras[EXTRAS_KEY] = TargetResources(context)
+    return resources.declare(target)
 
 
 @dataclass
 class TargetResources:
-    """Declares the targets of a subscription's rules; `declare_all` returns every resource."""
+    """Declares the typed targets of one subscription's rules, keeping what they share (the one
+    CloudWatch Logs resource policy for all its log groups)."""
 
     ctx: TargetContext
-    lambda_wiring: LambdaWiring | None = None
-    declared: list[pulumi.Resource] = field(default_factory=list)
     _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
-    _log_groups: dict[str, pulumi.Input[str]] = field(default_factory=dict)
-
-    def declare_all(self, targets: Sequence[RuleTarget]) -> list[pulumi.Resource]:
-        """Declare every target; Logs groups and their one resource policy come first."""
-        self._prepare_logs([t for t in targets if isinstance(t.target, LogGroupTarget)])
-        for target in targets:
-            self.declared += self.declare(target)
-        return self.declared
+    _log_groups: dict[tuple[str, int], pulumi.Input[str]] = field(default_factory=dict)
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
-        t = rt.target
-        if isinstance(t, LambdaTarget):
-            return self._lambda(rt, t)
+        t = rt.spec
         if isinstance(t, SqsTarget):
             return self._sqs(rt, t)
         if isinstance(t, FirehoseTarget):
@@ -108,7 +64,7 @@ class TargetResources:
         if isinstance(t, StepFunctionsTarget):
             return self._with_role(rt, "stepFunctions", t.state_machine_arn, [])
         if isinstance(t, LogGroupTarget):
-            return self._logs(rt)
+            return self._logs(rt) if self._logs_policy else [*self._prepare_logs(), *self._logs(rt)]
         if isinstance(t, EventBusTarget):
             return self._with_role(rt, "eventBus", t.event_bus_arn, [])
         if isinstance(t, HttpsTarget):
@@ -118,40 +74,22 @@ class TargetResources:
     # --- shared -------------------------------------------------------------------------------
 
     def _name(self, rt: RuleTarget, what: str = "") -> str:
-        return f"{self.ctx.name}-rule-{rt.child}{'-' + what if what else ''}"
+        return f"{self.ctx.name}-{rt.logical_name}{'-' + what if what else ''}"
 
     def _opts(
         self, depends_on: Sequence[pulumi.Resource] = (), **kw: Any
     ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(
-            parent=self.ctx.parent, depends_on=list(depends_on) or None, **kw
+            parent=self.ctx.component, depends_on=list(depends_on) or None, **kw
         )
 
     def target_args(self, rt: RuleTarget) -> dict[str, Any]:
         """The EventTarget arguments every kind shares: rule, bus, retries, DLQ and input."""
-        t = rt.target
-        retry = t.retry_policy or self.ctx.retry_policy
-        transformer = t.input_transformer
         return {
             "rule": rt.event_rule.name,
-            "event_bus_name": self.ctx.bus_name,
+            "event_bus_name": self.ctx.bus.name,
             "target_id": f"target-{rt.index}",
-            "retry_policy": aws.cloudwatch.EventTargetRetryPolicyArgs(
-                maximum_retry_attempts=retry.maximum_retry_attempts,
-                maximum_event_age_in_seconds=retry.maximum_event_age_in_seconds,
-            ),
-            "dead_letter_config": aws.cloudwatch.EventTargetDeadLetterConfigArgs(
-                arn=self.ctx.dead_letter_arn
-            )
-            if self.ctx.dead_letter_arn is not None
-            else None,
-            "input_path": t.input_path,
-            "input_transformer": aws.cloudwatch.EventTargetInputTransformerArgs(
-                input_paths=dict(transformer.input_paths),
-                input_template=transformer.input_template,
-            )
-            if transformer
-            else None,
+            **delivery_args(self.ctx, rt.spec),
             "region": self.ctx.region,
         }
 
@@ -167,7 +105,7 @@ class TargetResources:
             self._name(rt),
             arn=arn,
             **(self.target_args(rt) | kw),
-            opts=self._opts([*waits_for, *self.ctx.depends_on]),
+            opts=self._opts([*waits_for, *self.ctx.dead_letter_ready]),
         )
 
     def _role(
@@ -218,33 +156,6 @@ class TargetResources:
         return [*created, role, policy, target]
 
     # --- kinds --------------------------------------------------------------------------------
-
-    def _lambda(self, rt: RuleTarget, t: LambdaTarget) -> list[pulumi.Resource]:
-        arn = t.function_arn if t.function_arn is not None else self.ctx.callback_arn
-        if arn is None:
-            raise ValueError(f"rule {rt.rule!r}: no callback function to target")
-        args = self.target_args(rt)
-        if t.function_arn is None:
-            args["target_id"] = "callback"  # as before typed targets: no replacement on upgrade
-        if self.lambda_wiring is not None:
-            return self.lambda_wiring(self.ctx, rt, arn, args)
-        permission = aws.lambda_.Permission(
-            self._name(rt, "permission"),
-            action="lambda:InvokeFunction",
-            function=arn,
-            principal=policies.EVENTS_PRINCIPAL,
-            source_arn=rt.event_rule.arn,
-            source_account=self.ctx.account_id,
-            region=self.ctx.region,
-            opts=self._opts(),
-        )
-        target = aws.cloudwatch.EventTarget(
-            self._name(rt),
-            arn=arn,
-            **args,
-            opts=self._opts([permission, *self.ctx.depends_on]),
-        )
-        return [permission, target]
 
     def _sqs(self, rt: RuleTarget, t: SqsTarget) -> list[pulumi.Resource]:
         created: list[pulumi.Resource] = []
@@ -351,28 +262,31 @@ class TargetResources:
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
 
-    def _prepare_logs(self, targets: Sequence[RuleTarget]) -> None:
-        """Make the groups the component owns, then one Logs resource policy covering them all."""
-        if not targets:
-            return
-        for rt in targets:
-            t = rt.target
-            assert isinstance(t, LogGroupTarget)
-            if t.log_group_arn is not None:
-                self._log_groups[rt.child] = t.log_group_arn
-                continue
-            group = aws.cloudwatch.LogGroup(
-                self._name(rt, "logs"),
-                name=f"{LOG_GROUP_PREFIX}{self.ctx.name}/{rt.rule}-{rt.index}",
-                retention_in_days=t.retention_in_days,
-                region=self.ctx.region,
-                tags=self.ctx.tags,
-                opts=self._opts(),
-            )
-            self.declared.append(group)
-            self._log_groups[rt.child] = group.arn
-        rule_arn = targets[0].event_rule.arn
-        document = pulumi.Output.all(rule_arn, self.ctx.account_id, *self._log_groups.values())
+    def _prepare_logs(self) -> list[pulumi.Resource]:
+        """Make every group the subscription's rules need, then one Logs resource policy for
+        them all (Logs allows 10 resource policies per region: one per subscription, not per
+        group)."""
+        created: list[pulumi.Resource] = []
+        for rule in self.ctx.args.rules or []:
+            for index, spec in enumerate(rule.targets or []):
+                if not isinstance(spec, LogGroupTarget):
+                    continue
+                if spec.log_group_arn is not None:
+                    self._log_groups[(rule.name, index)] = spec.log_group_arn
+                    continue
+                group = aws.cloudwatch.LogGroup(
+                    f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs",
+                    name=f"{LOG_GROUP_PREFIX}{self.ctx.name}/{rule.name}-{index}",
+                    retention_in_days=spec.retention_in_days,
+                    region=self.ctx.region,
+                    tags=self.ctx.tags,
+                    opts=self._opts(),
+                )
+                created.append(group)
+                self._log_groups[(rule.name, index)] = group.arn
+        document = pulumi.Output.all(
+            self.ctx.bus.arn, self.ctx.account_id, *self._log_groups.values()
+        )
         self._logs_policy = aws.cloudwatch.LogResourcePolicy(
             f"{self.ctx.name}-logs-delivery-policy",
             policy_name=f"{self.ctx.name}-eventbridge-logs",
@@ -380,11 +294,11 @@ class TargetResources:
             region=self.ctx.region,
             opts=self._opts(),
         )
-        self.declared.append(self._logs_policy)
+        return [*created, self._logs_policy]
 
     def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
         assert self._logs_policy is not None
-        arn = pulumi.Output.from_input(self._log_groups[rt.child]).apply(
+        arn = pulumi.Output.from_input(self._log_groups[(rt.rule.name, rt.index)]).apply(
             lambda value: value.removesuffix(":*")
         )
         return [self._event_target(rt, arn, [self._logs_policy])]
@@ -424,6 +338,29 @@ class TargetResources:
         return self._with_role(
             rt, "https", destination.arn, [connection, destination], http_target=http
         )
+
+
+def delivery_args(context: TargetContext, target: Any) -> dict[str, Any]:
+    """A typed target's retries (its own, else the subscription's), the subscription's DLQ, and
+    its input shaping, as EventTarget arguments (`target` None: the subscription's defaults)."""
+    retry = getattr(target, "retry_policy", None)
+    transformer = getattr(target, "input_transformer", None)
+    return {
+        "retry_policy": aws.cloudwatch.EventTargetRetryPolicyArgs(
+            maximum_retry_attempts=retry.maximum_retry_attempts,
+            maximum_event_age_in_seconds=retry.maximum_event_age_in_seconds,
+        )
+        if retry
+        else context.retry_policy(),
+        "dead_letter_config": context.dead_letter_config(),
+        "input_path": getattr(target, "input_path", None),
+        "input_transformer": aws.cloudwatch.EventTargetInputTransformerArgs(
+            input_paths=dict(transformer.input_paths),
+            input_template=transformer.input_template,
+        )
+        if transformer
+        else None,
+    }
 
 
 def _authorization(t: HttpsTarget) -> dict[str, Any]:
@@ -471,8 +408,8 @@ def _authorization(t: HttpsTarget) -> dict[str, Any]:
 
 
 def _logs_document(values: list[Any]) -> str:
-    rule_arn, account, *groups = values
-    document = json.dumps(policies.logs_resource_policy(groups, rule_arn, account))
+    bus_arn, account, *groups = values
+    document = json.dumps(policies.logs_resource_policy(groups, bus_arn, account))
     if len(document) > policies.MAX_LOGS_RESOURCE_POLICY:
         raise ValueError(
             f"the CloudWatch Logs resource policy for {len(groups)} log group targets has"

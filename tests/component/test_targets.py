@@ -36,7 +36,7 @@ from genesys_eventbridge.components.targets import (
 from tests.mocking import ACCOUNT_ID, ORG_ID, REGION, Deployment, Registration, run_program
 
 TOPICS = ["v2.detail.events.conversation.{id}.customer.start"]
-BUS_NAME = f"aws.partner/genesys.com/cloud/{ORG_ID}/cx-events"
+BUS_NAME = f"aws.partner/genesys.com/cloud/{ORG_ID}/test-cx-events"  # <stack>-<name>
 RULES_OF_BUS = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{BUS_NAME}/*"
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:consumer"
 OWN_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:orders.fifo"
@@ -190,8 +190,9 @@ def test_every_target_is_on_the_partner_bus_with_retries_and_the_dead_letter_que
 def test_lambda_target_gets_a_permission_and_its_input_path(every_kind: Deployment) -> None:
     target = every_kind.named(child("lambda-target-0"))
     assert target.inputs["arn"] == FUNCTION and target.inputs["inputPath"] == "$.detail"
-    permission = every_kind.named(child("lambda-target-0-permission"))
-    assert permission.inputs["function"] == FUNCTION
+    # One permission per function, for every rule of the bus (components/lambda_targets.py).
+    (permission,) = [r for r in every_kind.of_type(PERMISSION) if r.inputs["function"] == FUNCTION]
+    assert permission.inputs["sourceArn"] == RULES_OF_BUS
     assert permission.inputs["principal"] == "events.amazonaws.com"
     assert "roleArn" not in target.inputs  # Lambda is invoked under its resource policy
 
@@ -402,15 +403,15 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
     assert targets[child("a-target-1")]["targetId"] == "target-1"
     assert targets[child("a-target-1")]["arn"] == FUNCTION
     assert len(deployment.of_type(PERMISSION)) == 2
-    # Only the callback's own logging policy: Lambda targets need no delivery role.
-    assert [r.name for r in deployment.of_type(ROLE_POLICY)] == ["cx-events-logs-policy"]
+    # Only the callback's own role: Lambda targets need no delivery role.
+    assert [r.name for r in deployment.of_type(ROLE)] == ["cx-events-role"]
 
 
 @pytest.mark.parametrize(
     ("target", "field", "words"),
     [
-        (f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:q", "rules.targets[0]", "neither a Lambda"),
-        ({"kind": "sqs"}, "rules.targets[0]", "not a known target kind"),
+        (f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:q", "rules.targets[0]", "is not a Lambda function"),
+        ({"kind": "sqs"}, "rules.targets[0]", "is a dict, not a target kind"),
         (
             LambdaTarget(function_arn="arn:aws:lambda:eu-west-1:123456789012:function:f"),
             "rules.targets[0].function_arn",

@@ -65,7 +65,7 @@ PATH = "subscriptions[0].rules[0].targets"
         (
             ["arn:aws:lambda:eu-west-1:123456789012:function:elsewhere"],
             f"{PATH}[0]",
-            "is in region 'eu-west-1', but the rule is in 'us-east-1'",
+            "is in eu-west-1, but the subscription's bus and rules are in us-east-1",
         ),
         (
             [{"kind": "lambda", "functionArn": "arn:aws:lambda:eu-west-1:123456789012:function:f"}],
