@@ -348,7 +348,7 @@ def secret_references(raw: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(raw, Mapping):
         if set(raw) == {"fromConfig"} and isinstance(raw["fromConfig"], str):
-            return {FromConfig(from_config=raw["fromConfig"]).full_key}
+            return {FromConfig.model_validate({"fromConfig": raw["fromConfig"]}).full_key}
         for value in raw.values():
             found |= secret_references(value)
     elif isinstance(raw, list):

@@ -15,16 +15,15 @@ from tests.mocking import COMPONENT_TYPE, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "__main__.py"
-EXAMPLE: dict[str, Any] = yaml.safe_load((ROOT / "Pulumi.example.yaml").read_text())["config"]
 KEY = "genesys-eventbridge:subscriptions"
-
-
 PARTNER_KEY = "genesys-eventbridge:partnerApiKey"  # the example's HTTPS target's API key
+# The example stack as after `pulumi config set --secret genesys-eventbridge:partnerApiKey ...`.
+EXAMPLE: dict[str, Any] = {PARTNER_KEY: "sentinel-partner-key"} | yaml.safe_load(
+    (ROOT / "Pulumi.example.yaml").read_text()
+)["config"]
 
 
 def run(config: dict[str, Any]) -> Any:
-    # As after `pulumi config set --secret genesys-eventbridge:partnerApiKey ...`.
-    config = {PARTNER_KEY: "sentinel-partner-key"} | config
     return run_stack(
         PROGRAM, config, project="genesys-eventbridge", stack="example", secret_keys=[PARTNER_KEY]
     )
@@ -138,7 +137,7 @@ def test_a_short_account_id_is_reported_by_its_config_path() -> None:
 
 
 def test_a_misspelled_project_key_names_the_closest_key() -> None:
-    config = {k: v for k, v in EXAMPLE.items() if k != KEY}
+    config = {k: v for k, v in EXAMPLE.items() if k not in (KEY, PARTNER_KEY)}
     config["genesys-eventbridge:subscription"] = EXAMPLE[KEY]
     assert _problems(config) == [
         "genesys-eventbridge:subscription: is not a key this program reads (Pulumi would ignore"
@@ -215,7 +214,11 @@ def test_a_secret_set_with_path_stays_secret_in_the_lambda_environment(tmp_path:
     # its values plain.
     config = _with_secret_environment(tmp_path)
     result = run_stack(
-        PROGRAM, config, project="genesys-eventbridge", stack="example", secret_keys=[KEY]
+        PROGRAM,
+        config,
+        project="genesys-eventbridge",
+        stack="example",
+        secret_keys=[KEY, PARTNER_KEY],
     )
     # A secret value makes the Lambda's whole environment input secret: encrypted in the state.
     environment = _lambda_environment(result)
@@ -242,7 +245,11 @@ def test_a_secure_value_elsewhere_is_refused_naming_its_path(
     (tmp_path / "Pulumi.example.yaml").write_text(yaml.safe_dump({"config": stack_file}))
     with pytest.raises(StackConfigError) as caught:
         run_stack(
-            PROGRAM, config, project="genesys-eventbridge", stack="example", secret_keys=[KEY]
+            PROGRAM,
+            config,
+            project="genesys-eventbridge",
+            stack="example",
+            secret_keys=[KEY, PARTNER_KEY],
         )
     assert caught.value.problems == [
         "subscriptions[0].notes: is set with --secret, but only lambdaCode.environment values"

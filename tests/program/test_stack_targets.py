@@ -34,9 +34,8 @@ def https(value: Any = None, endpoint: str = "https://hooks.example.com/in") -> 
 
 
 def stack(*targets: Any, secret_keys: tuple[str, ...] = (API_KEY_CONFIG,)) -> StackRun:
-    config = {
+    config: dict[str, Any] = {
         "aws:region": "us-east-1",
-        API_KEY_CONFIG: API_KEY,
         SUBSCRIPTIONS_KEY: [
             {
                 "name": "cx",
@@ -45,6 +44,8 @@ def stack(*targets: Any, secret_keys: tuple[str, ...] = (API_KEY_CONFIG,)) -> St
             }
         ],
     }
+    if "hookKey" in json.dumps(targets):
+        config[API_KEY_CONFIG] = API_KEY  # a key nothing reads is refused (config_errors)
     return run_stack(
         PROGRAM, config, project="genesys-eventbridge", stack="t", secret_keys=list(secret_keys)
     )
@@ -82,7 +83,7 @@ PATH = "subscriptions[0].rules[0].targets"
             f"{PATH}[0].auth",
             "exactly one",
         ),
-        ([{"kind": "firehose"}], f"{PATH}[0].bucketArn", "either delivery_stream_arn"),
+        ([{"kind": "firehose"}], f"{PATH}[0].bucketArn", "either deliveryStreamArn"),
     ],
 )
 def test_bad_target_rows_name_their_config_path(targets: list[Any], path: str, words: str) -> None:
@@ -112,25 +113,35 @@ def test_an_api_key_from_a_secret_key_reaches_the_connection_as_a_secret() -> No
     assert len(result.of_type(TARGET)) == 2
 
 
-def test_an_inline_key_needs_the_stack_file_to_mark_it_secure(tmp_path: Path) -> None:
-    stack_file = tmp_path / "Pulumi.t.yaml"
+def test_an_inline_key_needs_the_stack_file_to_mark_it_secure() -> None:
     path = f"{PATH}[0].auth.apiKey.value"
-
-    def stack_yaml(value: Any) -> dict[str, Any]:
-        target = {"auth": {"apiKey": {"value": value}}}
-        return {"config": {SUBSCRIPTIONS_KEY: [{"rules": [{"targets": [target]}]}]}}
-
-    secure, plain = stack_yaml({"secure": "v1:abc"}), stack_yaml("in clear")
-    pulumi.runtime.set_all_config({}, [SUBSCRIPTIONS_KEY])
-    stack_file.write_text(json.dumps(secure))
-    SecretResolver(stack_file).check("x", path)  # secure at that very path: accepted
-    stack_file.write_text(json.dumps(plain))
+    # Set in place with `--secret --path`: the stack file has `secure:` at that very path.
+    SecretResolver(secret=True, secure_paths={path}).check("x", path)
+    # The key holds a secret, but another value of it: this one is plain text in the file.
     with pytest.raises(ValueError, match="plain text"):
-        SecretResolver(stack_file).check("x", path)
-    # Another value of the key was set with --secret, this one was not: still refused.
-    pulumi.runtime.set_all_config({}, [])
+        SecretResolver(secret=True, secure_paths={f"{PATH}[1].auth.apiKey.value"}).check("x", path)
     with pytest.raises(ValueError, match="plain text"):
-        SecretResolver(None).check("x", path)
+        SecretResolver(secret=False).check("x", path)
+    # The stack file could not be read (e.g. config from an ESC environment): the key's word.
+    SecretResolver(secret=True, secure_paths=None).check("x", path)
+
+
+def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> None:
+    config = {
+        "aws:region": "us-east-1",
+        SUBSCRIPTIONS_KEY: [
+            {
+                "name": "cx",
+                "topics": ["v2.detail.events.conversation.{id}.customer.end"],
+                "rules": [{"name": "r", "targets": [https(value=API_KEY)]}],
+            }
+        ],
+    }
+    result = run_stack(
+        PROGRAM, config, project="genesys-eventbridge", stack="t", secret_keys=[SUBSCRIPTIONS_KEY]
+    )
+    (connection,) = result.of_type(CONNECTION)
+    assert connection.inputs["authParameters"][SIG] == SECRET_SIG
 
 
 def test_the_readme_targets_example_is_valid_input() -> None:
