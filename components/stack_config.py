@@ -350,13 +350,17 @@ def parse_subscriptions(
     base: Path | None = None,
     secret: bool = False,
     secure_paths: Iterable[str] | None = None,
+    config_secrets: Mapping[str, bool] | None = None,
+    check_credentials: bool = True,
 ) -> list[SubscriptionConfig]:
     """Validate the raw `subscriptions` config value; raise StackConfigError naming bad paths.
 
     stack: the Pulumi stack's name, part of each default event source suffix. base: the project
     directory that lambdaCode paths are relative to (default: the current one). secret: whether
     the key is a secret. secure_paths: the config paths of its `secure:` values, when the stack
-    file could be read.
+    file could be read. config_secrets: outside a program run, each key of the stack -> whether
+    it is secret (for credentials given as `{fromConfig: key}`). check_credentials: False for
+    commands that read only the rules (`match`).
     """
     if raw is None:
         raise StackConfigError(
@@ -379,7 +383,12 @@ def parse_subscriptions(
         raise StackConfigError(problems) from None
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
-    secrets = SecretResolver(secret=secret, secure_paths=secure_paths)
+    secrets = SecretResolver(
+        secret=secret,
+        secure_paths=secure_paths,
+        keys=config_secrets,
+        check_credentials=check_credentials,
+    )
     for index, entry in enumerate(parsed.subscriptions):
         entry._secret = secret
         entry._secrets = secrets

@@ -380,6 +380,11 @@ class SecretResolver:
     """Whether `genesys-eventbridge:subscriptions` holds a secret at all."""
     secure_paths: Iterable[str] | None = None
     """The config paths of its `secure:` values; None when the stack file was not readable."""
+    keys: Mapping[str, bool] | None = None
+    """Outside a program run (`validate`): each config key of the stack -> whether it is secret;
+    None: ask the Pulumi runtime."""
+    check_credentials: bool = True
+    """False for readers of the rules alone (`match`): credentials are neither checked nor read."""
 
     def check(self, value: Secret, path: str) -> None:
         """Raise PlainTextSecretError when the credential at config `path` is not a secret."""
@@ -389,11 +394,17 @@ class SecretResolver:
             " <value>`) and write `{fromConfig: <key>}` here"
         )
         if isinstance(value, FromConfig):
-            if pulumi.runtime.get_config(value.full_key) is None:
+            given = (
+                value.full_key in self.keys
+                if self.keys is not None
+                else pulumi.runtime.get_config(value.full_key) is not None
+            )
+            if not given:
                 raise PlainTextSecretError(
                     path, f"{path}: the config key {value.full_key!r} is not set; {how}"
                 )
-            if not is_secret_key(value.full_key):
+            secret = self.keys[value.full_key] if self.keys is not None else None
+            if not (secret if secret is not None else is_secret_key(value.full_key)):
                 raise PlainTextSecretError(
                     path,
                     f"{path}: the config key {value.full_key!r} is plain text; credentials must be"
@@ -408,8 +419,12 @@ class SecretResolver:
 
     def resolve(self, value: Secret, path: str) -> pulumi.Output[str]:
         """The credential as a secret Output (checked first)."""
+        if not self.check_credentials:
+            return pulumi.Output.secret("<secret>")
         self.check(value, path)
         if isinstance(value, FromConfig):
+            if self.keys is not None:  # `validate`: checked, not read (no program, no decryption)
+                return pulumi.Output.secret("<secret>")
             namespace, key = value.full_key.split(":", 1)
             return pulumi.Config(namespace).require_secret(key)
         return pulumi.Output.secret(value)

@@ -194,8 +194,8 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
         key_problems,
         parse_subscriptions,
     )
+    from genesys_eventbridge.components.targets.config import secret_references
 
-    problems = key_problems(document.config, document.namespace)
     full_key = f"{document.namespace}:{CONFIG_KEY}"
     raw = document.config.get(full_key)
     if isinstance(raw, str):
@@ -203,6 +203,8 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
             raw = json.loads(raw)
         except ValueError:
             pass  # reported as "not a list" below
+    # A key that a target names with {fromConfig: key} holds its credential: a key it reads.
+    problems = key_problems(set(document.config) - secret_references(raw), document.namespace)
     count = 0
     if isinstance(raw, str):
         problems.append(
@@ -211,14 +213,15 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
         )
     elif not any(p.startswith(f"{document.namespace}:") for p in problems):
         try:
-            # secret=False: secret-ness wraps values in Outputs, which only a program run needs;
-            # where `secure:` values sit is still checked.
+            # Where `secure:` values sit is checked, and that target credentials are secrets.
             count = len(
                 parse_subscriptions(
                     raw,
                     document.stack,
                     base=document.project_dir,
                     secure_paths=document.secure_paths.get(full_key, set()),
+                    secret=full_key in document.secret_keys,
+                    config_secrets={k: k in document.secret_keys for k in document.config},
                 )
             )
         except StackConfigError as error:

@@ -46,13 +46,24 @@ def _project(tmp_path: Path, stack_text: str, stack: str = "prod") -> Path:
     return path
 
 
-def test_the_example_stack_passes() -> None:
-    result = run_cli("validate", "--file", str(EXAMPLE), environ={})
+def test_the_example_stack_passes(tmp_path: Path) -> None:
+    # As after the example's `pulumi config set --secret genesys-eventbridge:partnerApiKey ...`.
+    text = EXAMPLE.read_text().replace(
+        "config:\n", "config:\n  genesys-eventbridge:partnerApiKey:\n    secure: v1:AAAA\n", 1
+    )
+    path = _project(tmp_path, text, stack="example")
+    result = run_cli("validate", "--file", str(path), environ={})
     assert result.code == 0, result.text
     assert result.out == (
-        f"{EXAMPLE}: 2 subscriptions, every static check passed (nothing was sent; topics are"
+        f"{path}: 3 subscriptions, every static check passed (nothing was sent; topics are"
         " checked against the org's catalog at preview)\n"
     )
+
+
+def test_the_example_stack_without_its_api_key_names_the_step() -> None:
+    result = run_cli("validate", "--file", str(EXAMPLE), environ={})
+    assert result.code == 1
+    assert "the config key 'genesys-eventbridge:partnerApiKey' is not set" in result.out
 
 
 def test_every_problem_is_listed_with_its_config_path(tmp_path: Path) -> None:
@@ -113,6 +124,7 @@ def test_a_stack_read_through_the_pulumi_cli(fake_pulumi: Path, tmp_path: Path) 
     config = yaml.safe_load(EXAMPLE.read_text())["config"]
     subscriptions = config.pop("genesys-eventbridge:subscriptions")
     entries = {k: {"value": v, "secret": False} for k, v in config.items()}
+    entries["genesys-eventbridge:partnerApiKey"] = {"value": "k3y", "secret": True}
     # Structured values: `value` is their JSON text, `objectValue` the object.
     entries["genesys-eventbridge:subscriptions"] = {
         "value": json.dumps(subscriptions),
