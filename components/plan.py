@@ -111,9 +111,6 @@ def plan_subscription(
     `stack` is the Pulumi stack's name, part of the default event source suffix. Raises
     SubscriptionArgsError (or the patterns module's PatternError) naming the first problem.
     """
-    if region is None:
-        # The AWS provider's region: where the rules and their targets will be.
-        region = pulumi.Config("aws").get("region")
     topics = _check_topics(args.topics)
     suffix = _event_source_suffix(name, args.event_source_suffix, stack)
     _check_delivery(args)

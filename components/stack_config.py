@@ -340,7 +340,13 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
     stack = pulumi.get_stack()
     secret = is_secret_key(full_key)
     secure = read_secure_paths(Path.cwd(), stack, full_key) if secret else None
-    return parse_subscriptions(raw, stack=stack, secret=secret, secure_paths=secure)
+    return parse_subscriptions(
+        raw,
+        stack=stack,
+        secret=secret,
+        secure_paths=secure,
+        default_region=pulumi.Config("aws").get("region"),
+    )
 
 
 def parse_subscriptions(
@@ -352,6 +358,7 @@ def parse_subscriptions(
     secure_paths: Iterable[str] | None = None,
     config_secrets: Mapping[str, bool] | None = None,
     check_credentials: bool = True,
+    default_region: str | None = None,
 ) -> list[SubscriptionConfig]:
     """Validate the raw `subscriptions` config value; raise StackConfigError naming bad paths.
 
@@ -360,7 +367,8 @@ def parse_subscriptions(
     the key is a secret. secure_paths: the config paths of its `secure:` values, when the stack
     file could be read. config_secrets: outside a program run, each key of the stack -> whether
     it is secret (for credentials given as `{fromConfig: key}`). check_credentials: False for
-    commands that read only the rules (`match`).
+    commands that read only the rules (`match`). default_region: the stack's `aws:region`, where
+    subscriptions without awsRegion put their rules (checked against their targets' regions).
     """
     if raw is None:
         raise StackConfigError(
@@ -400,7 +408,7 @@ def parse_subscriptions(
             )
             continue
         seen[entry.name] = index
-        problem = _plan(index, entry, stack)
+        problem = _plan(index, entry, stack, default_region)
         if problem:
             problems.append(problem)
             continue
@@ -432,14 +440,17 @@ def _environments(raw: Any) -> list[str]:
     return [f"{CONFIG_KEY}[{i}].lambdaCode.environment" for i in range(len(raw))]
 
 
-def _plan(index: int, entry: SubscriptionConfig, stack: str | None) -> str | None:
+def _plan(
+    index: int, entry: SubscriptionConfig, stack: str | None, default_region: str | None = None
+) -> str | None:
     """Run the component's own checks now, so their errors carry the config path."""
     try:
         args = entry.to_args()
     except PlainTextSecretError as err:
         return str(err)
     try:
-        plan_subscription(entry.name, args, region=entry.aws_region, stack=stack)
+        region = entry.aws_region or default_region
+        plan_subscription(entry.name, args, region=region, stack=stack)
     except (SubscriptionArgsError, PatternError) as err:
         where = f"{CONFIG_KEY}[{index}]"
         rule = getattr(err, "rule", None)

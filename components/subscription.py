@@ -95,7 +95,9 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     ) -> None:
         """Declare the subscription `name`; raise SubscriptionArgsError/PatternError on bad args."""
         # Everything checkable without AWS is checked before a single resource is declared.
-        plan = plan_subscription(name, args, region=args.aws_region, stack=pulumi.get_stack())
+        # Without aws_region the rules go to the AWS provider's region (aws:region, if set).
+        region_known = args.aws_region or pulumi.Config("aws").get("region")
+        plan = plan_subscription(name, args, region=region_known, stack=pulumi.get_stack())
         _claim_suffix(name, plan.event_source_suffix)
         uses_callback = plan.uses_callback or args.notify_on_change
         specs = plan_functions(plan, args.lambda_arn, uses_callback)

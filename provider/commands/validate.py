@@ -222,6 +222,7 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
                     secure_paths=document.secure_paths.get(full_key, set()),
                     secret=full_key in document.secret_keys,
                     config_secrets={k: k in document.secret_keys for k in document.config},
+                    default_region=_text(document.config.get("aws:region")),
                 )
             )
         except StackConfigError as error:
@@ -265,3 +266,7 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         " passed (nothing was sent; topics are checked against the org's catalog at preview)\n"
     )
     return 0
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
