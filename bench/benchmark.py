@@ -1,18 +1,20 @@
 """Benchmark the EventBridgeIntegration provider through the real provider host (run by hand).
 
-    .venv/bin/python bench/benchmark.py            # after ./scripts/test has made .venv
-    .venv/bin/python bench/benchmark.py --json bench-results.json --integrations 50
+    .venv/bin/python bench/benchmark.py                       # after ./scripts/test made .venv
+    .venv/bin/python bench/benchmark.py --json bench-results.json --integrations 50 200
 
 Everything runs against the Genesys Cloud emulator with a per-request latency (50 ms) and a
 per-token rate limit (300 requests per sliding minute), and reports:
-1. API calls per operation (token and org id not counted) and token requests per host process;
-2. wall time to create, update (topics) and delete N integrations with 10 concurrent engine calls,
-   beside the lower bound set by the rate limit and the latency;
-3. the same workload through a baseline client that makes the Terraform CX as Code provider's
-   calls with a new token per resource operation (bench/baseline_client.py);
-4. the provider host's cold start (spawn to first Check answered) beside a bare
+1. API calls per operation (token and org id not counted), ours beside the baseline;
+2. for 50 and 200 integrations, created, updated (topics) and deleted with 10 concurrent engine
+   calls (`pulumi up --parallel 10`) into one provider host (which serves 4 at a time): wall time,
+   calls, tokens, 429s, client-visible failures and the lower bound, for ours with token pools of
+   1, 4 and 10, and for a baseline that makes CX as Code's calls with its pool of 10 tokens
+   (bench/baseline_client.py) at concurrency 4 (equal footing) and 10 (Terraform's default
+   -parallelism); the provider host's peak RSS;
+3. the provider host's cold start (spawn to first Check answered) beside a bare
    `python -m pulumi.dynamic` (spawn to port printed), median of 5.
-Not a test (pytest collects tests/ only); it takes a few minutes. docs/benchmark.md has a run.
+Not a test (pytest collects tests/ only); it takes about ten minutes. docs/benchmark.md has a run.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.baseline_client import BaselineOperation  # noqa: E402
+from bench.baseline_client import BaselinePool  # noqa: E402
 from genesys_eventbridge.emulator import GenesysEmulator  # noqa: E402
 from genesys_eventbridge.provider import EventBridgeIntegrationProvider  # noqa: E402
 from tests.engine.harness import ProviderHost  # noqa: E402
@@ -50,6 +54,9 @@ TOPICS = [
 ]
 MORE_TOPICS = [*TOPICS, "v2.users.{id}.presence"]
 NOT_COUNTED = ("/oauth/token", "/api/v2/organizations/me")
+POOL_SIZES = (1, 4, 10)
+BASELINE_CONCURRENCY = (HOST_WORKERS, ENGINE_CONCURRENCY)
+OPS = ("create", "update topics", "delete")
 
 
 def news(n: int, topics: list[str] = TOPICS) -> dict[str, Any]:
@@ -138,7 +145,7 @@ def timed(action: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
-# -- 1. calls per operation and tokens per host process -------------------------------------------
+# -- 1. calls per operation ---------------------------------------------------------------------
 
 
 def calls_per_operation() -> dict[str, Any]:
@@ -148,8 +155,8 @@ def calls_per_operation() -> dict[str, Any]:
     try:
         host = host_for(emu)
         try:
-            warm_id, warm_outs = host.create(checked(host, news(0)))  # token, org id, catalog
-            host.delete(warm_id, warm_outs)
+            # A host's first create also lists before its POST (it knows no count yet).
+            warm_id, warm_outs = host.create(checked(host, news(0)))
             start = len(emu.requests)
             inputs = checked(host, news(1))
             (integration_id, outs), seconds = timed(lambda: host.create(inputs))
@@ -165,161 +172,207 @@ def calls_per_operation() -> dict[str, Any]:
             start = len(emu.requests)
             _, seconds = timed(lambda: host.delete(integration_id, outs))
             ours["delete"] = {"calls": calls_since(emu, start), "seconds": seconds}
+            host.delete(warm_id, warm_outs)
         finally:
             host.stop()
 
         baseline: dict[str, dict[str, Any]] = {}
-        creds = (emu.base_url, emu.client_id, emu.client_secret)
-        start = len(emu.requests)
-        with BaselineOperation(*creds) as op:
-            integration_id, seconds = timed(lambda: op.create("b-1", properties(1, TOPICS)))
-        baseline["create"] = {"calls": calls_since(emu, start), "seconds": seconds}
-        start = len(emu.requests)
-        with BaselineOperation(*creds) as op:
-            _, seconds = timed(lambda: op.update(integration_id, "b-1", properties(1, MORE_TOPICS)))
-        baseline["update topics"] = {"calls": calls_since(emu, start), "seconds": seconds}
-        start = len(emu.requests)
-        with BaselineOperation(*creds) as op:
-            _, seconds = timed(lambda: op.read(integration_id))
-        baseline["read"] = {"calls": calls_since(emu, start), "seconds": seconds}
-        start = len(emu.requests)
-        with BaselineOperation(*creds) as op:
-            _, seconds = timed(lambda: op.delete(integration_id))
-        baseline["delete"] = {"calls": calls_since(emu, start), "seconds": seconds}
+        pool = BaselinePool(emu.base_url, emu.client_id, emu.client_secret, size=1)
+        try:
+            start = len(emu.requests)
+            with pool.operation() as op:
+                integration_id, seconds = timed(lambda: op.create("b-1", properties(1, TOPICS)))
+            baseline["create"] = {"calls": calls_since(emu, start), "seconds": seconds}
+            start = len(emu.requests)
+            with pool.operation() as op:
+                _, seconds = timed(
+                    lambda: op.update(integration_id, "b-1", properties(1, MORE_TOPICS))
+                )
+            baseline["update topics"] = {"calls": calls_since(emu, start), "seconds": seconds}
+            start = len(emu.requests)
+            with pool.operation() as op:
+                _, seconds = timed(lambda: op.read(integration_id))
+            baseline["read"] = {"calls": calls_since(emu, start), "seconds": seconds}
+            start = len(emu.requests)
+            with pool.operation() as op:
+                _, seconds = timed(lambda: op.delete(integration_id))
+            baseline["delete"] = {"calls": calls_since(emu, start), "seconds": seconds}
+        finally:
+            pool.close()
     finally:
         emu.stop()
     return {"ours": ours, "baseline": baseline}
 
 
-def tokens_per_host_process() -> dict[str, int]:
-    """Token requests of one fresh host: sequential operations, then 4 concurrent engine calls."""
-    results = {}
-    for concurrency in (1, HOST_WORKERS):
-        emu = emulator(rate_limited=False)
-        try:
-            host = host_for(emu)
+# -- 2. the workload ------------------------------------------------------------------------------
+
+
+class RssSampler:
+    """The peak resident set size of a process, sampled every 0.2 s from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        status = Path(f"/proc/{self.pid}/status")
+        while not self._stop.wait(0.2):
             try:
-                inputs = [checked(host, news(n)) for n in range(8)]
-                with ThreadPoolExecutor(concurrency) as pool:
-                    created = list(pool.map(host.create, inputs))
-                    list(pool.map(host.delete, *zip(*created, strict=True)))
-            finally:
-                host.stop()
-            results[f"{concurrency} concurrent engine call(s), 8 creates + 8 deletes"] = (
-                emu.token_requests
-            )
-        finally:
-            emu.stop()
-    return results
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.peak_kib = max(self.peak_kib, int(line.split()[1]))
+            except (OSError, ValueError):
+                return
 
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
 
-# -- 2. and 3. the workload ---------------------------------------------------------------------
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_workload(
     label_: str,
     n: int,
+    concurrency: int,
     create: Callable[[int], Any],
     update: Callable[[int, Any], Any],
     delete: Callable[[int, Any], Any],
     emu: GenesysEmulator,
     start: int = 0,
 ) -> dict[str, Any]:
-    """Create, update and delete n integrations with ENGINE_CONCURRENCY threads; time phases.
+    """Create, update and delete n integrations with `concurrency` threads; time the phases.
 
-    Requests are counted from request number `start` (so a caller's Checks count too).
+    Requests are counted from request number `start` (so a caller's Checks count too). An
+    operation that raises is a client-visible failure: counted, and its integration left out of
+    the later phases.
     """
+    failures: list[str] = []
+
+    def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            if any(a is None for a in args[1:]):
+                return None
+            try:
+                return action(*args)
+            except Exception as err:  # a failure the user would see: count it, go on
+                failures.append(f"{type(err).__name__}: {str(err)[:200]}")
+                return None
+
+        return run
+
     phases: dict[str, float] = {}
-    with ThreadPoolExecutor(ENGINE_CONCURRENCY) as pool:
-        handles, phases["create"] = timed(lambda: list(pool.map(create, range(n))))
-        handles, phases["update"] = timed(lambda: list(pool.map(update, range(n), handles)))
-        _, phases["delete"] = timed(lambda: list(pool.map(delete, range(n), handles)))
+    with ThreadPoolExecutor(concurrency) as pool:
+        handles, phases["create"] = timed(lambda: list(pool.map(guarded(create), range(n))))
+        handles, phases["update"] = timed(
+            lambda: list(pool.map(guarded(update), range(n), handles))
+        )
+        _, phases["delete"] = timed(lambda: list(pool.map(guarded(delete), range(n), handles)))
     log = emu.requests[start:]
-    assert emu.integrations() == [], f"{label_}: integrations left behind"
+    left = emu.integrations()
+    if left:
+        failures.append(f"{len(left)} integrations left behind")
+    requests = len(log)
+    answered_429 = sum(1 for r in log if r.status == 429)
+    tokens = sum(1 for r in log if r.path == "/oauth/token" and r.status == 200)
     return {
+        "label": label_,
         "phases_s": phases,
         "total_s": sum(phases.values()),
-        "requests": len(log),
-        "answered_429": sum(1 for r in log if r.status == 429),
-        "token_requests": sum(1 for r in log if r.path == "/oauth/token" and r.status == 200),
-        "needed_calls": sum(1 for r in log if r.status != 429),
+        "requests": requests,
+        "api_calls": sum(1 for r in log if r.status != 429 and not r.path.startswith(NOT_COUNTED)),
+        "answered_429": answered_429,
+        "share_429": answered_429 / requests if requests else 0.0,
+        "token_requests": tokens,
+        "failures": failures,
     }
 
 
-def ours_workload(n: int, hosts: int) -> dict[str, Any]:
-    """The workload through `hosts` provider host(s), engine calls spread round-robin."""
+def ours_workload(n: int, pool_size: int) -> dict[str, Any]:
+    """The workload through one provider host with a pool of `pool_size` tokens."""
     emu = emulator()
-    started = [host_for(emu) for _ in range(hosts)]
+    host = host_for(emu, **{"genesyscloud:tokenPoolSize": str(pool_size)})
     try:
         # Checks first, as `pulumi up` does before any Create: not timed, but their requests
-        # (a token and the topic catalog per host) are counted.
+        # (a token, the org id and the topic catalog) are counted.
         start = len(emu.requests)
-        inputs = [checked(started[i % hosts], news(i)) for i in range(n)]
+        inputs = [checked(host, news(i)) for i in range(n)]
 
         def create(i: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
-            integration_id, outs = started[i % hosts].create(inputs[i])
+            integration_id, outs = host.create(inputs[i])
             return integration_id, outs, inputs[i]
 
         def update(i: int, handle: tuple[str, dict[str, Any], dict[str, Any]]) -> Any:
             integration_id, outs, olds = handle
-            host = started[i % hosts]
             new_inputs = checked(host, news(i, MORE_TOPICS), olds)
             return integration_id, host.update(integration_id, outs, new_inputs), new_inputs
 
         def delete(i: int, handle: tuple[str, dict[str, Any], dict[str, Any]]) -> None:
-            started[i % hosts].delete(handle[0], handle[1])
+            host.delete(handle[0], handle[1])
 
-        return run_workload(f"ours ({hosts} host)", n, create, update, delete, emu, start)
+        with RssSampler(host.pid) as rss:
+            result = run_workload(
+                f"ours, pool {pool_size}", n, ENGINE_CONCURRENCY, create, update, delete, emu, start
+            )
+        result["host_peak_rss_mib"] = rss.peak_kib / 1024
+        return result
     finally:
-        for host in started:
-            host.stop()
+        host.stop()
         emu.stop()
 
 
-def baseline_workload(n: int) -> dict[str, Any]:
-    """The same workload through the Terraform-like baseline client (a token per operation)."""
+def baseline_workload(n: int, concurrency: int) -> dict[str, Any]:
+    """The same workload through the CX as Code baseline (a pool of 10 tokens)."""
     emu = emulator()
-    creds = (emu.base_url, emu.client_id, emu.client_secret)
     try:
+        pool = BaselinePool(emu.base_url, emu.client_id, emu.client_secret)
+        try:
 
-        def create(i: int) -> str:
-            with BaselineOperation(*creds) as op:
-                return op.create(f"bench-{i}", properties(i, TOPICS))
+            def create(i: int) -> str:
+                with pool.operation() as op:
+                    return op.create(f"bench-{i}", properties(i, TOPICS))
 
-        def update(i: int, integration_id: str) -> str:
-            with BaselineOperation(*creds) as op:
-                op.update(integration_id, f"bench-{i}", properties(i, MORE_TOPICS))
-            return integration_id
+            def update(i: int, integration_id: str) -> str:
+                with pool.operation() as op:
+                    op.update(integration_id, f"bench-{i}", properties(i, MORE_TOPICS))
+                return integration_id
 
-        def delete(i: int, integration_id: str) -> None:
-            with BaselineOperation(*creds) as op:
-                op.delete(integration_id)
+            def delete(i: int, integration_id: str) -> None:
+                with pool.operation() as op:
+                    op.delete(integration_id)
 
-        return run_workload("baseline", n, create, update, delete, emu)
+            result = run_workload(
+                f"baseline, concurrency {concurrency}", n, concurrency, create, update, delete, emu
+            )
+        finally:
+            pool.close()
+        # The pool's 10 tokens are fetched before the run, as CX as Code does at configure.
+        result["token_requests"] = emu.token_requests
+        return result
     finally:
         emu.stop()
 
 
-def lower_bound(
-    n: int, per_op_calls: dict[str, int], tokens: int, concurrency: int
-) -> dict[str, float]:
-    """The fastest the workload could go under the rate limit and the latency.
+def lower_bound(n: int, per_op_calls: dict[str, int], tokens: int, served: int) -> dict[str, float]:
+    """The fastest the workload could go: max(latency bound, rate bound).
 
-    - rate, steady state: calls needed / (300 per minute), the brief's definition;
-    - rate, sliding window: the emulator's window lets each token burst 300 calls, then the
-      301st waits until the 1st is 60 s old: floor((calls per token - 1) / 300) minutes;
-    - latency: every operation's calls in sequence (50 ms each), `concurrency` operations at once;
-    - not measured: the window bound if the limit were per OAuth client (all tokens sharing it),
-      which Genesys may also enforce (unverified): it undoes the baseline's token-per-operation.
+    - latency: every operation's calls in sequence (50 ms each), `served` operations at once
+      (the concurrency actually served: 4 in one provider host), phase after phase;
+    - rate, for the tokens used: the emulator's sliding window lets each token send 300 calls,
+      then call 301 waits until call 1 is 60 s old: floor((calls per token - 1) / 300) minutes;
+    - for context, the same window if the limit were per OAuth client (every token sharing it).
     """
     calls = n * sum(per_op_calls.values())
-    per_token = math.ceil(calls / tokens)
-    steady = calls / (RATE_PER_MINUTE / 60.0)
+    per_token = math.ceil(calls / max(1, tokens))
     window = math.floor(max(0, per_token - 1) / RATE_PER_MINUTE) * 60.0
-    latency = sum(math.ceil(n / concurrency) * c * LATENCY for c in per_op_calls.values())
+    latency = sum(math.ceil(n / served) * c * LATENCY for c in per_op_calls.values())
     return {
         "calls": calls,
-        "rate_steady_s": steady,
+        "served": served,
         "rate_window_s": window,
         "rate_window_if_per_client_s": math.floor(max(0, calls - 1) / RATE_PER_MINUTE) * 60.0,
         "latency_s": latency,
@@ -389,27 +442,28 @@ def cold_starts() -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """Run every part and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--integrations", type=int, default=50)
+    parser.add_argument("--integrations", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--no-cold-start", action="store_true", help="skip part 3")
     args = parser.parse_args(argv)
-    n: int = args.integrations
     began = time.perf_counter()
+    load = os.getloadavg()
     results: dict[str, Any] = {
         "settings": {
             "latency_s": LATENCY,
             "rate_limit_per_minute_per_token": RATE_PER_MINUTE,
             "activation_delay_s": ACTIVATION_DELAY,
             "engine_concurrency": ENGINE_CONCURRENCY,
-            "integrations": n,
+            "integrations": args.integrations,
             "python": sys.version.split()[0],
+            "load_average_at_start": load,
         }
     }
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
-    print(f"1/4 calls per operation (latency {LATENCY * 1000:.0f} ms, no rate limit) ...")
+    print(f"1/3 calls per operation (latency {LATENCY * 1000:.0f} ms, no rate limit) ...")
     per_op = calls_per_operation()
-    tokens = tokens_per_host_process()
     results["calls_per_operation"] = per_op
-    results["tokens_per_host_process"] = tokens
     print(f"\n{'operation':<15}{'calls: ours':>12}{'baseline':>9}{'time: ours':>12}{'baseline':>9}")
     for op in ("create", "update topics", "read", "delete"):
         o, b = per_op["ours"][op], per_op["baseline"][op]
@@ -420,60 +474,56 @@ def main(argv: list[str] | None = None) -> int:
     for op in ("create", "update topics", "read", "delete"):
         o, b = per_op["ours"][op], per_op["baseline"][op]
         print(f"  {op}: ours {summarize(o['calls'])}; baseline {summarize(b['calls'])}")
-    print("(token and org id requests not counted; the baseline also asks for 1 token per op)")
-    for what, count in tokens.items():
-        print(f"token requests per provider host process, {what}: {count}")
+    ours_counts = {op: len(per_op["ours"][op]["calls"]) for op in OPS}
+    base_counts = {op: len(per_op["baseline"][op]["calls"]) for op in OPS}
 
-    ours_counts = {
-        op: len(per_op["ours"][op]["calls"]) for op in ("create", "update topics", "delete")
-    }
-    base_counts = {
-        op: len(per_op["baseline"][op]["calls"]) + 1  # + its token request per operation
-        for op in ("create", "update topics", "delete")
-    }
-
-    print(f"\n2/4 workload: {n} integrations, {ENGINE_CONCURRENCY} concurrent engine calls ...")
     workloads: dict[str, dict[str, Any]] = {}
-    print("  ours, 1 provider host (what `pulumi up --parallel 10` runs) ...")
-    workloads["ours, 1 host"] = ours_workload(n, hosts=1)
-    workloads["ours, 1 host"]["bound"] = lower_bound(n, ours_counts, 1, ENGINE_CONCURRENCY)
-    print("  ours, 3 provider hosts (10 calls really in flight; 3 tokens) ...")
-    workloads["ours, 3 hosts"] = ours_workload(n, hosts=3)
-    workloads["ours, 3 hosts"]["bound"] = lower_bound(n, ours_counts, 3, ENGINE_CONCURRENCY)
-    print("3/4 baseline (Terraform CX as Code call sequence, a token per operation) ...")
-    workloads["baseline"] = baseline_workload(n)
-    workloads["baseline"]["bound"] = lower_bound(n, base_counts, 3 * n, ENGINE_CONCURRENCY)
+    for n in args.integrations:
+        print(f"\n2/3 workload: {n} integrations, {ENGINE_CONCURRENCY} concurrent engine calls ...")
+        for size in POOL_SIZES:
+            print(f"  ours, one provider host, token pool {size} ...", flush=True)
+            w = ours_workload(n, size)
+            w["bound"] = lower_bound(n, ours_counts, w["token_requests"], HOST_WORKERS)
+            workloads[f"{n}: ours, pool {size}"] = w
+        for concurrency in BASELINE_CONCURRENCY:
+            print(f"  baseline (CX as Code calls, 10 tokens), concurrency {concurrency} ...")
+            w = baseline_workload(n, concurrency)
+            w["bound"] = lower_bound(n, base_counts, w["token_requests"], concurrency)
+            workloads[f"{n}: baseline, concurrency {concurrency}"] = w
     results["workloads"] = workloads
 
-    ours_total = workloads["ours, 1 host"]["total_s"]
     print(
-        f"\n{'run':<15}{'create':>8}{'update':>8}{'delete':>8}{'total':>8}{'calls':>7}{'429s':>6}"
-        f"{'tokens':>7}{'bound':>8}{'total/bound':>12}{'÷ ours 1 host':>14}"
+        f"\n{'run':<32}{'create':>8}{'update':>8}{'delete':>8}{'total':>8}{'calls':>7}"
+        f"{'429s':>6}{'tokens':>7}{'fail':>5}{'bound':>8}{'÷bound':>8}{'RSS':>8}"
     )
     for name, w in workloads.items():
         p, bound = w["phases_s"], w["bound"]["bound_s"]
+        rss = f"{w['host_peak_rss_mib']:.0f}MiB" if "host_peak_rss_mib" in w else "-"
         print(
-            f"{name:<15}{p['create']:>7.1f}s{p['update']:>7.1f}s{p['delete']:>7.1f}s"
-            f"{w['total_s']:>7.1f}s{w['requests']:>7}{w['answered_429']:>6}{w['token_requests']:>7}"
-            f"{bound:>7.1f}s{w['total_s'] / bound:>11.2f}x{w['total_s'] / ours_total:>13.2f}x"
+            f"{name:<32}{p['create']:>7.1f}s{p['update']:>7.1f}s{p['delete']:>7.1f}s"
+            f"{w['total_s']:>7.1f}s{w['requests']:>7}{w['answered_429']:>6}"
+            f"{w['token_requests']:>7}{len(w['failures']):>5}{bound:>7.1f}s"
+            f"{w['total_s'] / bound:>7.2f}x{rss:>8}"
         )
-    for name, w in workloads.items():
-        b = w["bound"]
-        print(
-            f"  bound for {name}: {b['calls']} calls -> rate {b['rate_steady_s']:.1f} s steady"
-            f" ({RATE_PER_MINUTE}/min), {b['rate_window_s']:.0f} s with the sliding window's burst"
-            f" ({b['rate_window_if_per_client_s']:.0f} s if the limit were per OAuth client);"
-            f" latency {b['latency_s']:.1f} s; bound = max(window, latency)"
-        )
+        for failure in w["failures"][:3]:
+            print(f"    failure: {failure}")
+    for n in args.integrations:
+        ours = workloads[f"{n}: ours, pool 10"]["total_s"]
+        for concurrency in BASELINE_CONCURRENCY:
+            base = workloads[f"{n}: baseline, concurrency {concurrency}"]["total_s"]
+            print(f"{n}: baseline (concurrency {concurrency}) ÷ ours (pool 10): {base / ours:.2f}x")
 
-    print(f"\n4/4 cold start, median of {COLD_STARTS} ...")
-    starts = cold_starts()
-    results["cold_start_median_s"] = starts
-    for name, seconds in starts.items():
-        print(f"{name:<58}{seconds * 1000:>7.0f} ms")
+    if not args.no_cold_start:
+        print(f"\n3/3 cold start, median of {COLD_STARTS} ...")
+        starts = cold_starts()
+        results["cold_start_median_s"] = starts
+        for name, seconds in starts.items():
+            print(f"{name:<58}{seconds * 1000:>7.0f} ms")
 
     results["benchmark_s"] = time.perf_counter() - began
-    print(f"\nbenchmark took {results['benchmark_s']:.0f} s")
+    results["load_average_at_end"] = os.getloadavg()
+    end = results["load_average_at_end"]
+    print(f"\nbenchmark took {results['benchmark_s']:.0f} s; load average at end {end[0]:.2f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True, default=str))
         print(f"results written to {args.json}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -276,19 +277,27 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             try:
                 # The lock covers this process only: another provider host (another stack, or
                 # another `pulumi up`) may have passed the check at the same time. Count now
-                # that ours exists; under contention every create over the cap rolls back.
-                now = len(client.list_integrations())
-                with _CREATE_LOCK:
-                    _Count.set(count_key, now)
-                if now > settings.max_integrations:
-                    raise CapacityError(
-                        f"{now} {EVENTBRIDGE_INTEGRATION_TYPE} integrations exist with this one,"
-                        f" over the cap set by genesyscloud:maxIntegrations"
-                        f" ({settings.max_integrations}); another create ran at the same time"
+                # that ours exists; under contention every create over the cap rolls back. The
+                # count runs while the config is PUT (neither needs the other) and is awaited
+                # before enabling, which is what makes Genesys create the partner event source.
+                with ThreadPoolExecutor(1, thread_name_prefix="cap-count") as side:
+                    counting = side.submit(client.list_integrations)
+
+                    def check_cap() -> None:
+                        now = len(counting.result())
+                        with _CREATE_LOCK:
+                            _Count.set(count_key, now)
+                        if now > settings.max_integrations:
+                            raise CapacityError(
+                                f"{now} {EVENTBRIDGE_INTEGRATION_TYPE} integrations exist with"
+                                " this one, over the cap set by genesyscloud:maxIntegrations"
+                                f" ({settings.max_integrations}); another create ran at the"
+                                " same time"
+                            )
+
+                    integration, version = self._converge(
+                        client, integration, inputs, integration.config_version, check_cap
                     )
-                integration, version = self._converge(
-                    client, integration, inputs, integration.config_version
-                )
             except Exception as err:
                 self._roll_back(client, integration.id, name, org_id, err)
             outs = _outputs(inputs, integration, org_id, config_version=version)
@@ -300,10 +309,13 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         integration: Integration,
         inputs: Mapping[str, Any],
         version: int | None,
+        before_enable: Callable[[], None] | None = None,
     ) -> tuple[Integration, int | None]:
-        """PUT the config, then bring intendedState to `enabled` (waiting for ACTIVE); return the
-        integration and the config version written."""
+        """PUT the config, call `before_enable`, then bring intendedState to `enabled` (waiting
+        for ACTIVE); return the integration and the config version written."""
         written = proxy.put_config(client, integration.id, inputs, version=version).version
+        if before_enable is not None:
+            before_enable()
         want = _intended(inputs["enabled"])
         if integration.intended_state != want:
             integration = client.set_intended_state(integration.id, want)
