@@ -242,25 +242,6 @@ def static_view(policy: Mapping[str, Any] | None) -> dict[str, Any]:
     return view
 
 
-def known_view(policy: Mapping[str, Any] | None) -> dict[str, Any]:
-    """`policy` without the matchers that hold an Output: only what is known at construction,
-    for checks that must not see a stand-in (e.g. a field's type in the topic's schema)."""
-    if not isinstance(policy, Mapping):
-        return {}
-    view: dict[str, Any] = {}
-    for key, value in policy.items():
-        if key == "$or" and isinstance(value, (list, tuple)):
-            branches = [known_view(b) for b in value if not isinstance(b, pulumi.Output)]
-            view[key] = [b for b in branches if b]
-        elif isinstance(value, (list, tuple)):
-            known = [item for item in value if not _holds_output(item)]
-            if known:
-                view[key] = known
-        elif not isinstance(value, pulumi.Output):
-            view[key] = value
-    return view
-
-
 def _holds_output(value: Any) -> bool:
     if isinstance(value, pulumi.Output):
         return True

@@ -23,12 +23,7 @@ from genesys_eventbridge.components.lambda_targets import (
     role_lookup,
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
-from genesys_eventbridge.components.plan import (
-    RulePlan,
-    SubscriptionPlan,
-    known_view,
-    plan_subscription,
-)
+from genesys_eventbridge.components.plan import RulePlan, SubscriptionPlan, plan_subscription
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, declare_target
 from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.integration_resource import (
@@ -125,11 +120,10 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
                 notes=args.notes,
                 adopt_integration_id=args.adopt_integration_id,
                 # Checked at preview against each topic's schema in the org's catalog.
-                # Matchers holding Outputs are left out: their values are checked once known.
                 rule_filters=[
-                    RuleFilter(rule.name, rule.topics, known_view(rule.filter_policy))
+                    RuleFilter(rule.name, rule.topics, rule.filter_policy)
                     for rule in plan.rules
-                    if known_view(rule.filter_policy)
+                    if rule.filter_policy
                 ]
                 or None,
             ),
