@@ -13,8 +13,14 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import iam, policy_size
-from genesys_eventbridge.components.args import CALLBACK_TARGET, LambdaCodeArgs, SubscriptionArgs
+from genesys_eventbridge.components import iam, limits, policy_size
+from genesys_eventbridge.components.alarms import AlarmScope, declare_alarms
+from genesys_eventbridge.components.args import (
+    CALLBACK_TARGET,
+    ArchiveArgs,
+    LambdaCodeArgs,
+    SubscriptionArgs,
+)
 from genesys_eventbridge.components.lambda_targets import (
     EXTRAS_KEY,
     LambdaFunction,
@@ -36,6 +42,7 @@ HANDLER_FILE = Path(__file__).resolve().parent / "handler" / "handler.py"
 HANDLER_ENTRY = "handler.handler"
 HANDLER_RUNTIME = "python3.13"
 HANDLER_ARCHITECTURE = "arm64"
+ARCHIVE_NAME_LENGTH = 48
 # How often the bus's wait looks for the partner event source in AWS.
 SOURCE_POLL_SECONDS = 10.0
 REGISTER_ACTION = "register_subscription"
@@ -51,6 +58,8 @@ OUTPUT_NAMES = (
     "role_arn",
     "dead_letter_queue_arn",
     "dead_letter_queue_url",
+    "archive_arn",
+    "alarm_topic_arn",
 )
 """The component's outputs, as attributes and as registered outputs."""
 
@@ -86,6 +95,10 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     """The dead-letter queue's ARN (None when `dead_letter_queue` is off)."""
     dead_letter_queue_url: pulumi.Output[str | None]
     """The dead-letter queue's URL (None when `dead_letter_queue` is off)."""
+    archive_arn: pulumi.Output[str | None]
+    """The event archive's ARN, to replay from (None without `archive`)."""
+    alarm_topic_arn: pulumi.Output[str | None]
+    """The SNS topic the alarms notify (None without `alarms`)."""
 
     def __init__(
         self,
@@ -177,6 +190,17 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
                 wiring += declare_target(context, target)
         if args.notify_on_change:
             self._notify(plan, integration, bus, rules, patterns, callback_arn, wiring)
+        archive = self._archive(plan, bus, source) if plan.archive is not None else None
+        topic_arn = None
+        if args.alarms is not None:
+            topic_arn, _ = declare_alarms(
+                AlarmScope(parent=self, name=name, region=self._region, tags=self._tags),
+                args.alarms,
+                bus_name=bus.name,
+                rules=rules,
+                queue=queue,
+                function_name=callback_arn.apply(_function_name) if callback_arn else None,
+            )
 
         self.event_bus_name = cast(pulumi.Output[str | None], bus.name)
         self.event_bus_arn = cast(pulumi.Output[str | None], bus.arn)
@@ -188,10 +212,30 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         self.role_arn = _optional(role_arn)
         self.dead_letter_queue_arn = _optional(queue.arn if queue else None)
         self.dead_letter_queue_url = _optional(queue.url if queue else None)
+        self.archive_arn = _optional(archive.arn if archive else None)
+        self.alarm_topic_arn = _optional(topic_arn)
         self.register_outputs({name: getattr(self, name) for name in OUTPUT_NAMES})
 
     def _child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
+
+    def _archive(
+        self, plan: SubscriptionPlan, bus: aws.cloudwatch.EventBus, source: pulumi.Output[str]
+    ) -> aws.cloudwatch.EventArchive:
+        """An archive of the bus's events (or those its filter policy selects), for replays."""
+        archive = cast(RulePlan, plan.archive)
+        return aws.cloudwatch.EventArchive(
+            f"{self._name}-archive",
+            # Archive names are at most 48 characters and unique per account and region: the
+            # event source suffix is (it includes the stack by default).
+            name=limits.sanitize_name(plan.event_source_suffix, ARCHIVE_NAME_LENGTH),
+            event_source_arn=bus.arn,
+            event_pattern=archive.pattern_output(source) if archive.filter_policy else None,
+            retention_days=cast(ArchiveArgs, self._args.archive).retention_days,
+            description=f"Genesys Cloud events of subscription {self._name}",
+            region=self._region,
+            opts=self._child(),
+        )
 
     def _deferred(self, name: str) -> None:
         """`enabled: false`: the integration alone, until Genesys may create the source."""
@@ -203,6 +247,8 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             resource=self,
         )
         none = _optional(None)
+        self.archive_arn = none
+        self.alarm_topic_arn = none
         self.event_bus_name = none
         self.event_bus_arn = none
         self.rule_arns = cast(pulumi.Output[dict[str, str]], pulumi.Output.from_input({}))
@@ -461,6 +507,12 @@ def _claim_suffix(name: str, suffix: str) -> None:
             " different event_source_suffix.",
             field="event_source_suffix",
         )
+
+
+def _function_name(arn: str) -> str:
+    """The function name in a (possibly qualified) Lambda function ARN."""
+    parts = str(arn).split(":")
+    return parts[6] if len(parts) > 6 else str(arn)
 
 
 def _same_account(values: list[Any]) -> str:

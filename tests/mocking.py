@@ -128,6 +128,12 @@ class GenesysMocks(Mocks):
         if typ == "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
             arn = f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{name}"
             return name, inputs | {"name": name, "arn": arn}
+        if typ == "aws:sns/topic:Topic":
+            arn = f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"
+            return arn, inputs | {"name": name, "arn": arn}
+        if typ == "aws:cloudwatch/eventArchive:EventArchive":
+            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:archive/{name}"
+            return name, inputs | {"name": name, "arn": arn}
         if typ == "aws:lambda/invocation:Invocation":
             return f"{args.name}-id", inputs | {"result": '{"status": "registered"}'}
         if typ == COMPONENT_TYPE:
