@@ -10,8 +10,9 @@ writes exactly one JSON line to stdout, which Lambda sends to the function's log
 - `{"action": "register_subscription", "data": {...}}` (sent by the component's notify_on_change,
   with a `tf` lifecycle key under `lifecycle_scope="CRUD"`): level INFO, message
   "subscription registration"; returns `{"status": "registered", ...}`.
-- anything else: level ERROR, message "rejected event", with the `reason`; returns
-  `{"status": "rejected", "reason": ...}`.
+- anything else: level ERROR, message "rejected event", with the `reason`, the event's `id`
+  (when it has one) and its top-level `keys`, never its values: Genesys payloads carry phone
+  numbers and names. Returns `{"status": "rejected", "reason": ...}`.
 
 A malformed event is rejected without raising, on purpose. EventBridge invokes Lambda
 asynchronously, so EventBridge's retry policy ends once Lambda accepts the event; an exception
@@ -33,7 +34,7 @@ REGISTER_ACTION = "register_subscription"
 # (v2.conversations.{id}..., v2.users.{id}.conversations...). Detail-event topics
 # (v2.detail.events.conversation.{id}...) carry `conversationId` instead.
 _CONVERSATION_SEGMENTS = frozenset({"conversations", "conversation"})
-_MAX_SHOWN = 200
+_MAX_KEYS = 20
 
 
 def handler(event: Any, context: Any = None) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
         return _registration(event, request_id)
     envelope, reason = parse_envelope(event)
     if envelope is None:
-        _log("ERROR", "rejected event", reason=reason, request_id=request_id, event=_shown(event))
+        _log("ERROR", "rejected event", reason=reason, request_id=request_id, **_outline(event))
         return {"status": "rejected", "reason": reason}
     _log("INFO", "genesys event", request_id=request_id, **envelope)
     return {"status": "accepted", **envelope}
@@ -97,7 +98,7 @@ def _registration(event: Mapping[str, Any], request_id: str | None) -> dict[str,
     data = event.get("data")
     if not isinstance(data, Mapping):
         reason = f"register_subscription 'data' is {_kind(data)}, not an object"
-        _log("ERROR", "rejected event", reason=reason, request_id=request_id, event=_shown(event))
+        _log("ERROR", "rejected event", reason=reason, request_id=request_id, **_outline(event))
         return {"status": "rejected", "reason": reason}
     lifecycle = event.get("tf")
     # lifecycle_scope="CRUD" adds {"tf": {"action": "create"|"update"|"delete", ...}}.
@@ -142,7 +143,14 @@ def _kind(value: Any) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def _shown(value: Any) -> str:
-    # A bounded excerpt, so one huge bad event cannot flood the log.
-    text = json.dumps(value, default=str)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+def _outline(event: Any) -> dict[str, Any]:
+    # What identifies a rejected event without quoting it: values may be phone numbers or names.
+    if not isinstance(event, Mapping):
+        return {"event_kind": _kind(event)}
+    event_id = event.get("id")
+    keys = sorted(str(key)[:64] for key in event)[:_MAX_KEYS]
+    return {
+        "event_kind": _kind(dict(event)),
+        "event_id": event_id if isinstance(event_id, str) else None,
+        "keys": keys,
+    }
