@@ -10,6 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
+from genesys_eventbridge.provider.commands.endpoints import (
+    check_endpoint,
+    stack_endpoints,
+    tls_context,
+)
 from genesys_eventbridge.provider.commands.environment import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -20,6 +25,8 @@ from genesys_eventbridge.provider.commands.environment import (
     credentials_problem,
     endpoint_settings,
     explain,
+    genesys_config,
+    read_stack_json,
     resolve_settings,
     secret_is_set,
     setting_problem,
@@ -50,6 +57,7 @@ from genesys_eventbridge.provider.genesys.api import (
 from genesys_eventbridge.provider.genesys.errors import sanitize
 
 NAME = "doctor"
+SUBSCRIPTIONS_KEY = "genesys-eventbridge:subscriptions"
 SUMMARY = (
     "Check settings, credentials, token, org, permissions, topic catalog and the integration cap."
 )
@@ -286,6 +294,30 @@ def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
         stderr=stderr,
     )
     add_source_options(parser)
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        action="append",
+        default=[],
+        help=(
+            "also check this HTTPS target endpoint: DNS, a verified TLS handshake, the answer to"
+            " HEAD (or OPTIONS); repeatable. With --stack, the stack's https targets are checked"
+            " too. Preview never calls endpoints"
+        ),
+    )
+    parser.add_argument(
+        "--ca-file",
+        metavar="PATH",
+        help=(
+            "verify endpoints' TLS with this CA bundle (default: SSL_CERT_FILE, else the"
+            " system's CAs)"
+        ),
+    )
+    parser.add_argument(
+        "--endpoints-only",
+        action="store_true",
+        help="check only the endpoints, not the Genesys settings and credentials",
+    )
     return parser
 
 
@@ -295,14 +327,23 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         args = _parser(stdout, stderr).parse_args(list(argv))
     except ParserExit as done:
         return done.status
+    endpoints = [("--endpoint", url) for url in args.endpoint]
     try:
-        source = settings_source(args.stack, args.cwd, environ)
+        if args.stack is None:
+            source = settings_source(None, args.cwd, environ)
+        else:  # one read of the stack: its Genesys settings and its https targets
+            entries = read_stack_json(args.stack, args.cwd, environ)
+            source = SettingsSource(environ, args.stack, genesys_config(entries))
+            subscriptions = entries.get(SUBSCRIPTIONS_KEY, {})
+            endpoints += stack_endpoints(
+                subscriptions.get("objectValue", subscriptions.get("value"))
+            )
     except StackConfigUnavailable as error:
         stderr.write(f"error: {sanitize(str(error))}\n")
         return 2
     doctor = Doctor(source)
     statuses: dict[str, Status] = {}
-    for check in CHECKS:
+    for check in () if args.endpoints_only else CHECKS:
         if check.needs is not None and statuses[check.needs] not in PASSING:
             outcome = Outcome("SKIP", f"needs a passing {check.needs} check")
         else:
@@ -311,6 +352,27 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         for line in outcome.lines(check.name):
             stdout.write(line + "\n")
         stdout.flush()  # network checks take a moment: show progress as it happens
+    if endpoints:
+        try:
+            context = tls_context(args.ca_file, environ)
+        except OSError as error:
+            stderr.write(f"error: --ca-file {args.ca_file}: {error.strerror or error}\n")
+            return 2
+    elif args.endpoints_only:
+        stderr.write(
+            "error: --endpoints-only needs --endpoint URL or a --stack with https targets\n"
+        )
+        return 2
+    for where, url in endpoints:
+        found = check_endpoint(url, context)
+        outcome = Outcome(found.verdict, f"{url} {found.detail}", found.fix, found.notes)
+        if where != "--endpoint":
+            outcome.notes.insert(0, f"from {where}")
+        name = f"endpoint {len([n for n in statuses if n.startswith('endpoint ')]) + 1}"
+        statuses[name] = outcome.status
+        for line in outcome.lines(name):
+            stdout.write(line + "\n")
+        stdout.flush()
     failed = sum(1 for s in statuses.values() if s == "FAIL")
     skipped = sum(1 for s in statuses.values() if s == "SKIP")
     warned = sum(1 for s in statuses.values() if s == "WARN")

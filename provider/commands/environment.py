@@ -95,8 +95,13 @@ def settings_source(stack: str | None, cwd: str, environ: Mapping[str, str]) -> 
 
 def read_stack_config(stack: str, cwd: str, environ: Mapping[str, str]) -> dict[str, Any]:
     """The stack's `genesyscloud:*` config, secrets in clear, from `pulumi config --json`."""
+    return genesys_config(read_stack_json(stack, cwd, environ))
+
+
+def genesys_config(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The `genesyscloud:*` values of `pulumi config --json` output."""
     config: dict[str, Any] = {}
-    for key, entry in read_stack_json(stack, cwd, environ).items():
+    for key, entry in entries.items():
         if key.startswith("genesyscloud:"):
             # Without --show-secrets a secret has no "value": then it is simply unset.
             if entry.get("value") is not None:

@@ -1,0 +1,151 @@
+"""The doctor's check of an HTTPS target's endpoint: DNS, TLS with verification, the HTTP answer.
+
+Run only by `python -m genesys_eventbridge doctor` (never by preview: a preview makes no call to
+a target). The endpoints come from `--endpoint` and from the `https` targets of a stack's
+subscriptions (`--stack`). Credentials are never sent: EventBridge's connection holds them, so an
+endpoint that answers 401 or 403 to an anonymous request is reachable.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+Verdict = Literal["OK", "WARN", "FAIL"]
+TIMEOUT_S = 10.0
+CA_FIX = (
+    "if the endpoint's certificate comes from a private CA, pass its CA with --ca-file (or"
+    " SSL_CERT_FILE); EventBridge itself trusts only public CAs, so a private one will also fail"
+    " there"
+)
+
+
+@dataclass
+class EndpointResult:
+    """What the check found: a verdict, one line of detail, a fix, and notes."""
+
+    verdict: Verdict
+    detail: str
+    fix: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def stack_endpoints(subscriptions: Any) -> Iterator[tuple[str, str]]:
+    """(config path, URL) of every https target's endpoint and OAuth token endpoint."""
+    if not isinstance(subscriptions, list):
+        return
+    for i, entry in enumerate(subscriptions):
+        rules = entry.get("rules") if isinstance(entry, Mapping) else None
+        for j, rule in enumerate(rules if isinstance(rules, list) else []):
+            targets = rule.get("targets") if isinstance(rule, Mapping) else None
+            for k, target in enumerate(targets if isinstance(targets, list) else []):
+                if not isinstance(target, Mapping) or target.get("kind") != "https":
+                    continue
+                path = f"subscriptions[{i}].rules[{j}].targets[{k}]"
+                if isinstance(target.get("endpoint"), str):
+                    yield f"{path}.endpoint", target["endpoint"]
+                auth = target.get("auth")
+                oauth = auth.get("oauth") if isinstance(auth, Mapping) else None
+                if isinstance(oauth, Mapping) and isinstance(
+                    oauth.get("authorizationEndpoint"), str
+                ):
+                    yield f"{path}.auth.oauth.authorizationEndpoint", oauth["authorizationEndpoint"]
+
+
+def tls_context(ca_file: str | None, environ: Mapping[str, str]) -> ssl.SSLContext:
+    """A verifying context: the system's CAs, or `ca_file` / SSL_CERT_FILE when given."""
+    cafile = ca_file or environ.get("SSL_CERT_FILE") or None
+    return ssl.create_default_context(cafile=cafile)
+
+
+def check_endpoint(
+    url: str, context: ssl.SSLContext, *, timeout: float = TIMEOUT_S
+) -> EndpointResult:
+    """DNS, then a verified TLS handshake, then HEAD (OPTIONS when HEAD is not allowed)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return EndpointResult(
+            "FAIL",
+            "is not an https URL",
+            "EventBridge API destinations call https endpoints only: use https://",
+        )
+    host, port = parts.hostname, parts.port or 443
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = sorted({str(info[4][0]) for info in found})
+    except socket.gaierror as error:
+        return EndpointResult(
+            "FAIL",
+            f"DNS: {host} does not resolve ({error.strerror or error})",
+            f"check the host name in {url}",
+        )
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host) as tls:
+                version = tls.version()
+                certificate = tls.getpeercert() or {}
+    except ssl.SSLCertVerificationError as error:
+        return EndpointResult(
+            "FAIL",
+            f"TLS: {host}:{port} presented a certificate that does not verify"
+            f" ({error.verify_message})",
+            CA_FIX,
+            notes=[f"DNS: {host} -> {', '.join(addresses)}"],
+        )
+    except ssl.SSLError as error:
+        return EndpointResult(
+            "FAIL",
+            f"TLS: the handshake with {host}:{port} failed ({error.reason or error})",
+            f"check that {host}:{port} serves TLS",
+            notes=[f"DNS: {host} -> {', '.join(addresses)}"],
+        )
+    except OSError as error:
+        return EndpointResult(
+            "FAIL",
+            f"TCP: cannot connect to {host}:{port} ({error.strerror or error})",
+            "check the port and that the endpoint accepts connections from the internet",
+            notes=[f"DNS: {host} -> {', '.join(addresses)}"],
+        )
+    notes = [
+        f"DNS: {host} -> {', '.join(addresses)}",
+        f"TLS: {version}, certificate verified, valid until {certificate.get('notAfter', '?')}",
+    ]
+    try:
+        with httpx.Client(verify=context, timeout=timeout, follow_redirects=False) as client:
+            method = "HEAD"
+            status = client.head(url).status_code
+            if status in (405, 501):
+                method = "OPTIONS"
+                status = client.options(url).status_code
+    except httpx.HTTPError as error:
+        return EndpointResult(
+            "FAIL",
+            f"HTTP: no answer from {url} ({type(error).__name__}: {error})",
+            "check that the endpoint answers HTTP requests",
+            notes=notes,
+        )
+    answer = f"{method} answered {status}"
+    if status in (401, 403):
+        notes.append("no credentials were sent: the EventBridge connection sends them")
+        return EndpointResult("OK", f"reachable, {answer}", notes=notes)
+    if status < 400:
+        return EndpointResult("OK", f"reachable, {answer}", notes=notes)
+    if status >= 500:
+        return EndpointResult(
+            "WARN",
+            f"reachable, but {answer}: the endpoint reports a server error",
+            "check the endpoint's service: EventBridge retries 5xx answers, then dead-letters",
+            notes=notes,
+        )
+    return EndpointResult(
+        "WARN",
+        f"reachable, but {answer}",
+        "check the URL's path: EventBridge's calls may get the same answer",
+        notes=notes,
+    )
