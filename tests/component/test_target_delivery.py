@@ -1,6 +1,6 @@
 """Typed targets deliver for real in moto: an event put on the bus arrives in an SQS queue, a
-CloudWatch Logs group, another event bus (in another region) and an HTTPS endpoint (an API
-destination, at a loopback server this test starts).
+CloudWatch Logs group, another event bus (in another region), an HTTPS endpoint (an API
+destination, at a loopback server this test starts) and the subscription's archive.
 
 The rules and targets are the component's own declarations (read from its mocked registrations:
 patterns, ARNs, input paths, HTTP parameters), replayed into moto. moto cannot put rules on a
@@ -26,6 +26,7 @@ from genesys_eventbridge.components import (
     RuleArgs,
     SubscriptionArgs,
 )
+from genesys_eventbridge.components.args import ArchiveArgs
 from genesys_eventbridge.components.targets import (
     ApiKeyAuth,
     EventBusTarget,
@@ -48,6 +49,7 @@ QUEUE = "aws:sqs/queue:Queue"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 CONNECTION = "aws:cloudwatch/eventConnection:EventConnection"
 DESTINATION = "aws:cloudwatch/eventApiDestination:EventApiDestination"
+ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive"
 
 
 @pytest.fixture
@@ -285,3 +287,39 @@ def test_an_event_arrives_at_every_moto_routed_kind(
     assert call.method == "POST"
     assert call.path == "/genesys?tenant=cx"
     assert call.headers["x-source"] == "genesys"
+
+
+def test_the_archive_keeps_the_events_its_pattern_selects(
+    aws: None, samples: dict[str, dict[str, Any]]
+) -> None:
+    # The component's archive (ArchiveArgs) replayed on the stand-in bus: the selected event is
+    # archived, the other is not.
+    queue_id = samples["conversation-acd-start"]["detail"]["eventBody"]["queueId"]
+    declared = run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events",
+            SubscriptionArgs(
+                topics=[TOPIC, "v2.detail.events.conversation.{id}.acd.start"],
+                aws_region=REGION,
+                event_source_suffix="cx-events",
+                archive=ArchiveArgs(
+                    retention_days=7,
+                    filter_policy={"detail.eventBody.queueId": [queue_id]},
+                ),
+            ),
+        )
+    )
+    (archive,) = declared.of_type(ARCHIVE)
+    assert archive.inputs["retentionDays"] == 7
+    events = boto3.client("events", region_name=REGION)
+    bus_arn = events.create_event_bus(Name=STAND_IN_BUS)["EventBusArn"]
+    events.create_archive(
+        ArchiveName=archive.inputs["name"],
+        EventSourceArn=bus_arn,
+        EventPattern=archive.inputs["eventPattern"],  # verbatim, as declared
+        RetentionDays=int(archive.inputs["retentionDays"]),
+    )
+    put(events, samples["conversation-acd-start"], "selected")
+    put(events, samples["conversation-customer-end"], "not-selected")
+    described = events.describe_archive(ArchiveName=archive.inputs["name"])
+    assert described["EventCount"] == 1
