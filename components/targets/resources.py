@@ -53,6 +53,9 @@ class TargetResources:
     ctx: TargetContext
     _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
     _log_groups: dict[tuple[str, int], pulumi.Input[str]] = field(default_factory=dict)
+    _roles: dict[tuple[str, str], tuple[aws.iam.Role, aws.iam.RolePolicy]] = field(
+        default_factory=dict
+    )
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
@@ -151,9 +154,18 @@ class TargetResources:
         created: list[pulumi.Resource],
         **kw: Any,
     ) -> list[pulumi.Resource]:
-        role, policy = self._role(rt, kind, arn)
+        # One role per delivery resource: rules that share a state machine or bus share its role,
+        # so roles do not grow with the rule count (IAM allows 1,000 per account by default).
+        key = (kind, arn) if isinstance(arn, str) else None
+        shared = self._roles.get(key) if key else None
+        if shared is None:
+            shared = self._role(rt, kind, arn)
+            if key:
+                self._roles[key] = shared
+            created = [*created, *shared]
+        role, policy = shared
         target = self._event_target(rt, arn, [policy], role_arn=role.arn, **kw)
-        return [*created, role, policy, target]
+        return [*created, target]
 
     # --- kinds --------------------------------------------------------------------------------
 
@@ -266,13 +278,15 @@ class TargetResources:
         """Make every group the subscription's rules need, then one Logs resource policy for
         them all (Logs allows 10 resource policies per region: one per subscription, not per
         group)."""
-        created: list[pulumi.Resource] = []
+        created: list[aws.cloudwatch.LogGroup] = []
+        given: list[pulumi.Input[str]] = []
         for rule in self.ctx.args.rules or []:
             for index, spec in enumerate(rule.targets or []):
                 if not isinstance(spec, LogGroupTarget):
                     continue
                 if spec.log_group_arn is not None:
                     self._log_groups[(rule.name, index)] = spec.log_group_arn
+                    given.append(spec.log_group_arn)
                     continue
                 group = aws.cloudwatch.LogGroup(
                     f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs",
@@ -284,9 +298,10 @@ class TargetResources:
                 )
                 created.append(group)
                 self._log_groups[(rule.name, index)] = group.arn
-        document = pulumi.Output.all(
-            self.ctx.bus.arn, self.ctx.account_id, *self._log_groups.values()
-        )
+        # The groups made here share a prefix: one wildcard entry covers them all, so the
+        # policy does not grow with their number (Logs caps it at 5,120 characters).
+        made = [created[0].arn.apply(self._made_groups)] if created else []
+        document = pulumi.Output.all(self.ctx.bus.arn, self.ctx.account_id, *made, *given)
         self._logs_policy = aws.cloudwatch.LogResourcePolicy(
             f"{self.ctx.name}-logs-delivery-policy",
             policy_name=f"{self.ctx.name}-eventbridge-logs",
@@ -295,6 +310,11 @@ class TargetResources:
             opts=self._opts(),
         )
         return [*created, self._logs_policy]
+
+    def _made_groups(self, group_arn: str) -> str:
+        """`arn:...:log-group:/aws/events/<subscription>/*` from one made group's ARN."""
+        head = group_arn.split(":log-group:", 1)[0]
+        return f"{head}:log-group:{LOG_GROUP_PREFIX}{self.ctx.name}/*"
 
     def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
         assert self._logs_policy is not None

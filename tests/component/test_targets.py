@@ -295,7 +295,9 @@ def test_log_groups_share_one_logs_resource_policy_for_the_bus(every_kind: Deplo
         "Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]
     }
     assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert sorted(statement["Resource"]) == sorted([f"{group.outputs['arn']}:*", f"{OWN_GROUP}:*"])
+    # The groups made here by one prefix (the policy does not grow with them), yours by ARN.
+    made = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
+    assert sorted(statement["Resource"]) == sorted([made, f"{OWN_GROUP}:*"])
     assert statement["Condition"] == {
         "ArnLike": {"aws:SourceArn": RULES_OF_BUS},
         "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
@@ -462,3 +464,32 @@ def test_bad_targets_are_refused_naming_the_field(target: Any, field: str, words
     assert caught.value.field == field
     assert words in str(caught.value)
     assert "'v'" not in str(caught.value)  # a credential never appears in an error
+
+
+def test_300_rules_share_one_role_per_resource_and_one_small_logs_policy() -> None:
+    rules = [
+        RuleArgs(
+            name=f"r{i}",
+            targets=[StepFunctionsTarget(state_machine_arn=STATE_MACHINE), LogGroupTarget()],
+        )
+        for i in range(300)
+    ]
+    deployment = run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events", SubscriptionArgs(topics=TOPICS, rules=rules, aws_region=REGION)
+        )
+    )
+    targets = deployment.of_type(TARGET)
+    assert len(targets) == 600
+    # One delivery role for the one state machine, not one per rule.
+    (role,) = deployment.of_type(ROLE)
+    users = {t.inputs.get("roleArn") for t in targets if t.inputs["arn"] == STATE_MACHINE}
+    assert users == {role.outputs["arn"]}
+    # 300 groups, one Logs resource policy whose size does not depend on them.
+    assert len(deployment.of_type(LOG_GROUP)) == 300
+    (policy,) = deployment.of_type(LOGS_POLICY)
+    document = policy.inputs["policyDocument"]
+    assert len(document) < 1000, len(document)
+    assert only_statement(json.loads(document))["Resource"] == [
+        f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
+    ]
