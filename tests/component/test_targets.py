@@ -296,8 +296,8 @@ def test_log_groups_share_one_logs_resource_policy_for_the_bus(every_kind: Deplo
     }
     assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     # The groups made here by one prefix (the policy does not grow with them), yours by ARN.
-    made = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
-    assert sorted(statement["Resource"]) == sorted([made, f"{OWN_GROUP}:*"])
+    prefix = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
+    assert sorted(statement["Resource"]) == sorted([prefix, f"{OWN_GROUP}:*"])
     assert statement["Condition"] == {
         "ArnLike": {"aws:SourceArn": RULES_OF_BUS},
         "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
