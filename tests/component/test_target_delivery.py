@@ -1,5 +1,5 @@
 """Typed targets deliver for real in moto: an event put on the bus arrives in an SQS queue, a
-CloudWatch Logs group, another event bus (in another region), an HTTPS endpoint (an API
+CloudWatch Logs group, another event bus (in another account and region), an HTTPS endpoint (an API
 destination, at a loopback server this test starts) and the subscription's archive.
 
 The rules and targets are the component's own declarations (read from its mocked registrations:
@@ -36,12 +36,13 @@ from genesys_eventbridge.components.targets import (
     SqsTarget,
 )
 from tests.loopback_https import LoopbackHttps, loopback_https
-from tests.mocking import ACCOUNT_ID, REGION, Deployment, Registration, run_program
+from tests.mocking import REGION, Deployment, Registration, run_program
 
 TOPIC = "v2.detail.events.conversation.{id}.customer.end"
 STAND_IN_BUS = "genesys-stand-in"
 OTHER_REGION = "eu-west-1"
-CENTRAL_BUS = f"arn:aws:events:{OTHER_REGION}:{ACCOUNT_ID}:event-bus/central"
+OTHER_ACCOUNT = "210987654321"
+CENTRAL_BUS = f"arn:aws:events:{OTHER_REGION}:{OTHER_ACCOUNT}:event-bus/central"
 API_KEY = "sentinel-delivery-key"
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -182,9 +183,19 @@ def replay(declared: Deployment) -> dict[str, Any]:
         HttpMethod=destination.inputs["httpMethod"],
         InvocationRateLimitPerSecond=int(destination.inputs["invocationRateLimitPerSecond"]),
     )
-    # The receiving bus in the other region, with a rule that keeps what arrives in a queue.
-    central = boto3.client("events", region_name=OTHER_REGION)
-    central_sqs = boto3.client("sqs", region_name=OTHER_REGION)
+    # The receiving bus in another account and region (moto serves the account whose role the
+    # caller assumed), with a rule that keeps what arrives in a queue.
+    other = boto3.client("sts", region_name=REGION).assume_role(
+        RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/central-admin", RoleSessionName="test"
+    )["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=other["AccessKeyId"],
+        aws_secret_access_key=other["SecretAccessKey"],
+        aws_session_token=other["SessionToken"],
+        region_name=OTHER_REGION,
+    )
+    central = session.client("events")
+    central_sqs = session.client("sqs")
     central.create_event_bus(Name="central")
     inbox = central_sqs.create_queue(QueueName="central-inbox")["QueueUrl"]
     inbox_arn = central_sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])
@@ -276,7 +287,7 @@ def test_an_event_arrives_at_every_moto_routed_kind(
     conversation = sample["detail"]["eventBody"]["conversationId"]
     assert [json.loads(m) for m in messages] == [{"conversation": conversation}]
 
-    # Another bus, in another region: the event arrives there and its own rule routes it.
+    # Another bus, in another account and region: the event arrives there, its rule routes it.
     forwarded = drain(moto["central_sqs"], moto["inbox"])
     assert [m["detail"]["testLabel"] for m in forwarded] == ["selected"]
     assert forwarded[0]["detail-type"] == TOPIC
