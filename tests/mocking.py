@@ -225,6 +225,8 @@ def run_program(build: Build, mocks: GenesysMocks | None = None) -> Deployment:
     mocks = mocks or GenesysMocks()
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="genesys", stack="test", preview=False, monitor=monitor)
+    # Config is process-wide: a stack program run before (run_stack) must not set aws:region here.
+    pulumi.runtime.set_all_config({})
     resolved: dict[str, Any] = {}
 
     @pulumi.runtime.test

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pulumi
 import pytest
 
 from tests.mocking import Deployment, run_program
@@ -23,3 +24,11 @@ def samples() -> dict[str, dict[str, Any]]:
     found = load_samples()
     assert found, f"no samples in {SAMPLES_DIR}"
     return found
+
+
+@pytest.fixture(autouse=True)
+def no_stack_config() -> Iterator[None]:
+    """Pulumi's config is process-wide: no test here sees another test's stack config (e.g. an
+    `aws:region` that would move the rules to another region)."""
+    pulumi.runtime.set_all_config({})
+    yield
