@@ -220,11 +220,15 @@ class Deployment:
 Build = Callable[[], Any]
 
 
-def run_program(build: Build, mocks: GenesysMocks | None = None) -> Deployment:
+def run_program(
+    build: Build, mocks: GenesysMocks | None = None, *, preview: bool = False
+) -> Deployment:
     """Run `build` (which declares one subscription and returns it) under fresh mocks."""
     mocks = mocks or GenesysMocks()
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="genesys", stack="test", preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(
+        mocks, project="genesys", stack="test", preview=preview, monitor=monitor
+    )
     # Config is process-wide: a stack program run before (run_stack) must not set aws:region here.
     pulumi.runtime.set_all_config({})
     resolved: dict[str, Any] = {}

@@ -76,6 +76,13 @@ def test_a_source_that_never_appears_fails_naming_it_and_the_fix() -> None:
     assert mocks.calls.count(GET_EVENT_SOURCE) == 1
 
 
+def test_a_preview_neither_looks_for_nor_waits_for_the_source() -> None:
+    mocks = NoSourceMocks()
+    deployment = run_program(subscribe(partner_source_timeout=0), mocks, preview=True)
+    assert GET_EVENT_SOURCE not in mocks.calls
+    assert deployment.one(BUS).inputs["eventSourceName"].endswith("/test-cx")
+
+
 def test_a_deleted_source_of_that_name_is_not_enough() -> None:
     name = f"aws.partner/genesys.com/cloud/{ORG_ID}/test-cx"
     mocks = NoSourceMocks({"name": name, "state": "DELETED", "arn": "x", "id": name})
