@@ -214,6 +214,14 @@ class TargetResources:
             queue_arn = t.queue_arn
             if t.manage_queue_policy:
                 queue_url = pulumi.Output.from_input(t.queue_arn).apply(_queue_url)
+            else:
+                # Without a statement for EventBridge the sends fail (and dead-letter) silently.
+                pulumi.log.warn(
+                    f"rule {rt.rule.name!r}, targets[{rt.index}]: the queue's policy is yours;"
+                    " it must let events.amazonaws.com sqs:SendMessage with aws:SourceArn this"
+                    " rule's ARN (or set manage_queue_policy to let the component write it)",
+                    resource=self.ctx.component,
+                )
         if queue_url is not None:
             policy = aws.sqs.QueuePolicy(
                 self._name(rt, "queue-policy"),

@@ -8,6 +8,7 @@ Lambda, Firehose and Step Functions are proven here only: moto does not route to
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pulumi
@@ -493,3 +494,24 @@ def test_300_rules_share_one_role_per_resource_and_one_small_logs_policy() -> No
     assert only_statement(json.loads(document))["Resource"] == [
         f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
     ]
+
+
+def test_your_queue_without_a_managed_policy_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events",
+            SubscriptionArgs(
+                topics=TOPICS,
+                aws_region=REGION,
+                rules=[RuleArgs(name="q", targets=[SqsTarget(queue_arn=OWN_QUEUE)])],
+            ),
+        )
+    )
+    warned = [
+        r.getMessage() for r in caplog.records if "the queue's policy is yours" in r.getMessage()
+    ]
+    assert len(warned) == 1 and "rule 'q', targets[0]" in warned[0]
+    assert "sqs:SendMessage" in warned[0]
