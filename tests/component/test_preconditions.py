@@ -211,3 +211,18 @@ def test_the_bus_waits_while_the_source_is_not_there_yet(monkeypatch: pytest.Mon
     deployment = run_program(subscribe(partner_source_timeout=30), mocks)
     assert mocks.calls.count(GET_EVENT_SOURCE) == 3
     assert deployment.one(BUS).inputs["name"].endswith("/test-cx")
+
+
+def test_two_subscriptions_of_one_program_may_not_share_a_suffix() -> None:
+    def program() -> Any:
+        GenesysEventBridgeSubscription(
+            "first", SubscriptionArgs(topics=TOPICS, event_source_suffix="test-second")
+        )
+        return GenesysEventBridgeSubscription("second", SubscriptionArgs(topics=TOPICS))
+
+    with pytest.raises(SubscriptionArgsError) as caught:
+        run_program(program)
+    assert caught.value.field == "event_source_suffix"
+    assert "'first' and 'second' both use the event source suffix 'test-second'" in str(
+        caught.value
+    )
