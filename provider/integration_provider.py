@@ -47,37 +47,66 @@ from genesys_eventbridge.provider.topics import CatalogEntry, catalog_entry, cat
 # What a config PUT changes. The account, region and suffix change in place only for an adopted
 # integration (see schema.diff_inputs); otherwise they replace it.
 _CONFIG_FIELDS = ("topics", "integration_name", "notes", *schema.REPLACE_ON_CHANGE)
-# The cap check and the POST are one step per process: four engine workers creating at once
-# must not all see room for one more.
-_CREATE_LOCK = threading.Lock()
 # How long this process trusts its own count of the org's integrations (see _Count).
 COUNT_TTL = 60.0
 
 
 class _Count:
-    """This process's latest count of the org's EventBridge integrations, per API base and client.
+    """This process's count of the org's EventBridge integrations (per API base and client),
+    with a slot reserved for every create it has in flight.
 
     Every create lists the integrations once, after its POST: that count, which includes its own
     integration, is what keeps the cap across provider hosts (of two racing creates, the later
-    one sees both). The count also tells the next create in this process whether there is room,
-    so it lists again before posting only when the count is unknown, stale, or at the cap.
-    Guarded by _CREATE_LOCK.
+    one sees both). Within a host, a create reserves a slot here before its POST, so four engine
+    workers creating at once never all see room for one more, while their POSTs still go out
+    together. A fresh listing is taken first only when the count is unknown, over COUNT_TTL old,
+    or at the cap, and then only once no POST of this host is in flight (so it counts them all):
+    a create at the cap is refused without a POST.
     """
 
-    known: dict[tuple[str, str], tuple[float, int]] = {}
+    _cond = threading.Condition()
+    _known: dict[tuple[str, str], tuple[float, int]] = {}
+    _posting: dict[tuple[str, str], int] = {}
 
     @classmethod
-    def get(cls, key: tuple[str, str]) -> int | None:
-        """The count, if recent enough to trust."""
-        found = cls.known.get(key)
-        if found is None or time.monotonic() - found[0] > COUNT_TTL:
-            return None
-        return found[1]
+    def reserve(cls, key: tuple[str, str], cap: int, listing: Callable[[], int]) -> None:
+        """Take a slot for one create, or raise CapacityError when the org is at the cap."""
+        with cls._cond:
+            found = cls._known.get(key)
+            count = None
+            if found is not None and time.monotonic() - found[0] <= COUNT_TTL:
+                count = found[1]
+            if count is None or count >= cap:
+                cls._cond.wait_for(lambda: cls._posting.get(key, 0) == 0)
+                count = listing()
+            if count >= cap:
+                cls._known[key] = (time.monotonic(), count)
+                raise CapacityError(
+                    f"the org already has {count} {EVENTBRIDGE_INTEGRATION_TYPE}"
+                    f" integrations, the cap set by genesyscloud:maxIntegrations"
+                    f" (GENESYSCLOUD_MAX_INTEGRATIONS) is {cap}; delete unused integrations or"
+                    " raise the cap (a replacement needs one free slot while the old integration"
+                    " still exists)"
+                )
+            cls._known[key] = (time.monotonic(), count + 1)
+            cls._posting[key] = cls._posting.get(key, 0) + 1
 
     @classmethod
-    def set(cls, key: tuple[str, str], count: int) -> None:
-        """Remember a count (from a listing, or one more after our POST)."""
-        cls.known[key] = (time.monotonic(), count)
+    def posted(cls, key: tuple[str, str], created: bool) -> None:
+        """The POST of a reserved slot is answered; give the slot back if nothing was created."""
+        with cls._cond:
+            cls._posting[key] -= 1
+            if not created and key in cls._known:
+                at, count = cls._known[key]
+                cls._known[key] = (at, count - 1)
+            cls._cond.notify_all()
+
+    @classmethod
+    def counted(cls, key: tuple[str, str], count: int) -> None:
+        """A listing after a POST: more than we knew means another host created some."""
+        with cls._cond:
+            found = cls._known.get(key)
+            cls._known[key] = (time.monotonic(), max(count, found[1] if found else 0))
 
 
 UNCHECKED_WARNING = (
@@ -249,25 +278,17 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             org_id = client.org_id()
             record.org_id = org_id
             count_key = (settings.api_base_url, settings.client_id or "")
-            with _CREATE_LOCK:
-                count = _Count.get(count_key)
-                if count is None or count >= settings.max_integrations:
-                    # Unknown, stale or at the cap: refuse only on a fresh listing, before POST.
-                    count = len(client.list_integrations())
-                    _Count.set(count_key, count)
-                if count >= settings.max_integrations:
-                    raise CapacityError(
-                        f"the org already has {count} {EVENTBRIDGE_INTEGRATION_TYPE}"
-                        f" integrations, the cap set by genesyscloud:maxIntegrations"
-                        f" (GENESYSCLOUD_MAX_INTEGRATIONS) is {settings.max_integrations};"
-                        " delete unused integrations or raise the cap (a replacement needs one"
-                        " free slot while the old integration still exists)"
-                    )
+            _Count.reserve(
+                count_key, settings.max_integrations, lambda: len(client.list_integrations())
+            )
+            created = False
+            try:
                 marker, posted = proxy.post_provisional(client, name)
-                _Count.set(count_key, count + 1)
-            # Reconciling a lost reply can take seconds of lookups: not under the lock, which
-            # would hold every other create of this host. The count after the POST (below)
-            # still catches a create that slipped past the cap meanwhile.
+                created = True  # or maybe, for a lost reply: keep the slot
+            finally:
+                _Count.posted(count_key, created)
+            # The count after the POST (below) catches a create that slipped past the cap
+            # meanwhile, here or in another host.
             integration = (
                 posted
                 if isinstance(posted, Integration)
@@ -285,8 +306,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
 
                     def check_cap() -> None:
                         now = len(counting.result())
-                        with _CREATE_LOCK:
-                            _Count.set(count_key, now)
+                        _Count.counted(count_key, now)
                         if now > settings.max_integrations:
                             raise CapacityError(
                                 f"{now} {EVENTBRIDGE_INTEGRATION_TYPE} integrations exist with"
