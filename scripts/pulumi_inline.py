@@ -25,8 +25,8 @@ from concurrent import futures
 from pathlib import Path
 from types import FrameType
 
-# Commands that run the program, and so need a language runtime; all take --client.
-PROGRAM_COMMANDS = frozenset({"preview", "pre", "up", "update", "refresh", "destroy", "import"})
+# The commands that take --client (`import` does not: it never runs the program).
+PROGRAM_COMMANDS = frozenset({"preview", "pre", "up", "update", "refresh", "destroy"})
 
 
 def command_of(args: list[str]) -> str | None:
