@@ -24,6 +24,10 @@ import sys
 from concurrent import futures
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import grpc
 
 # The commands that take --client (`import` does not: it never runs the program).
 PROGRAM_COMMANDS = frozenset({"preview", "pre", "up", "update", "refresh", "destroy"})
@@ -73,9 +77,9 @@ def reexec_in_virtualenv(venv: Path | None) -> None:
     os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
 
 
-def serve_program(program_dir: Path) -> tuple[int, object]:
+def serve_program(program_dir: Path) -> tuple[int, grpc.Server]:
     """Start the SDK's inline language server running program_dir/__main__.py; (port, server)."""
-    import grpc
+    import grpc  # late: commands that do not run the program skip loading gRPC and the SDK
     from pulumi.automation._server import LanguageServer
     from pulumi.runtime.proto import language_pb2_grpc
 
@@ -119,7 +123,7 @@ def main(argv: list[str]) -> int:
     try:
         return child.wait()
     finally:
-        server.stop(0)  # type: ignore[attr-defined]
+        server.stop(0)
 
 
 if __name__ == "__main__":

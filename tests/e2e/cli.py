@@ -103,7 +103,9 @@ def copy_project(source: Path, target: Path, *, files: Sequence[str] | None = No
     return target
 
 
-def offline_environment(bin_dir: Path, home: Path, extra: Mapping[str, str] = ()) -> dict[str, str]:
+def offline_environment(
+    bin_dir: Path, home: Path, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The environment of every pulumi command: offline, isolated, this virtualenv's Python."""
     env = {
         key: value
@@ -125,7 +127,7 @@ def offline_environment(bin_dir: Path, home: Path, extra: Mapping[str, str] = ()
         PYTHONPATH=str(REPO_ROOT),
         NO_COLOR="1",
     )
-    env.update(extra)
+    env.update(extra or {})
     return env
 
 

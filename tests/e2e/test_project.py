@@ -1,0 +1,125 @@
+"""The stack program's project through the real CLI: Pulumi.yaml, stack config, and the full
+program's preview up to the first AWS resource (the `aws` plugin cannot be built here)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from genesys_eventbridge.emulator import GenesysEmulator
+from tests.e2e.cli import REPO_ROOT, Workspace
+from tests.e2e.conftest import WorkspaceFactory, point_at
+
+PROJECT_FILES = ["Pulumi.yaml", "Pulumi.example.yaml", "__main__.py"]
+SUBSCRIPTIONS = "genesys-eventbridge:subscriptions"
+
+
+def root_stack(make: WorkspaceFactory, name: str = "prod") -> Workspace:
+    """The repository's project, `pulumi stack init` done, the example's config merged in the
+    README's way: appended after the encryptionsalt the CLI wrote."""
+    ws = make(REPO_ROOT, files=PROJECT_FILES)
+    ws.pulumi("stack", "init", name)
+    example = (ws.project / "Pulumi.example.yaml").read_text(encoding="utf-8")
+    config_section = example[example.index("\nconfig:") + 1 :]
+    with (ws.project / f"Pulumi.{name}.yaml").open("a", encoding="utf-8") as stack_file:
+        stack_file.write(config_section)
+    return ws
+
+
+def test_cli_accepts_the_project_and_the_example_config(
+    workspace_factory: WorkspaceFactory,
+) -> None:
+    ws = root_stack(workspace_factory)
+    stack_file = ws.project / "Pulumi.prod.yaml"
+    assert stack_file.read_text(encoding="utf-8").startswith("encryptionsalt: v1:")
+
+    ws.pulumi("config", "set", "genesyscloud:oauthclientId", "cli-client-id")
+    ws.pulumi("config", "set", "--secret", "genesyscloud:oauthclientSecret", "cli-secret-value")
+    ws.pulumi("config", "set", "--path", f"{SUBSCRIPTIONS}[1].topics[3]", "v2.users.{id}.presence")
+    ws.pulumi("config", "set", "--path", f"{SUBSCRIPTIONS}[0].enabled", "false", "--type", "bool")
+
+    config = ws.config_json()
+    assert config["genesyscloud:oauthclientId"]["value"] == "cli-client-id"
+    assert config["genesyscloud:oauthclientSecret"] == {"secret": True}  # hidden, not printed
+    subscriptions: list[dict[str, Any]] = config[SUBSCRIPTIONS]["objectValue"]
+    assert [s["name"] for s in subscriptions] == ["conversation-ends", "contact-centre"]
+    assert subscriptions[1]["topics"][3] == "v2.users.{id}.presence"
+    assert subscriptions[0]["enabled"] is False
+    assert subscriptions[1]["rules"][0]["filterPolicy"] == {
+        "detail.eventBody.queueId": [{"prefix": "9e8d7c6b"}]
+    }
+    written = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
+    assert written["encryptionsalt"].startswith("v1:"), "the merge must keep the salt"
+    assert "cli-secret-value" not in stack_file.read_text(encoding="utf-8")
+    shown = ws.pulumi("config", "--show-secrets", "--json")
+    assert json.loads(shown.out)["genesyscloud:oauthclientSecret"]["value"] == "cli-secret-value"
+
+
+def test_cli_rejects_an_array_config_key_without_items(workspace_factory: WorkspaceFactory) -> None:
+    ws = workspace_factory(REPO_ROOT, files=PROJECT_FILES)
+    project = ws.project / "Pulumi.yaml"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(re.sub(r"\n\s+items:\n\s+type: object", "", text), encoding="utf-8")
+    rejected = ws.pulumi("stack", "init", "prod", expect=None)
+    assert rejected.code != 0
+    assert "declares an array but does not specify the underlying type" in rejected.text
+
+
+def only_orders(**extra: Any) -> list[dict[str, Any]]:
+    """One subscription whose first AWS resource (the bus) waits for the integration's outputs:
+    account and region given (no AWS lookups), an existing Lambda, no dead-letter queue."""
+    return [
+        {
+            "name": "orders",
+            "topics": ["v2.detail.events.conversation.{id}.customer.end"],
+            "awsAccountId": "123456789012",
+            "awsRegion": "eu-west-1",
+            "lambdaArn": "arn:aws:lambda:eu-west-1:123456789012:function:orders",
+            "deadLetterQueue": False,
+            **extra,
+        }
+    ]
+
+
+@pytest.fixture
+def full_stack(workspace_factory: WorkspaceFactory, emulator: GenesysEmulator) -> Workspace:
+    """The repository's stack program configured for the emulator."""
+    ws = root_stack(workspace_factory)
+    point_at(ws, emulator)
+    return ws
+
+
+def test_full_program_preview_stops_exactly_at_the_missing_aws_plugin(
+    full_stack: Workspace, emulator: GenesysEmulator
+) -> None:
+    full_stack.set_config({SUBSCRIPTIONS: only_orders()})
+    preview = full_stack.pulumi("preview", expect=None)
+    assert preview.code != 0
+    lines = preview.out.splitlines()
+    integration = next(i for i, line in enumerate(lines) if "orders-integration create" in line)
+    stop = next(i for i, line in enumerate(lines) if "pulumi-resource-aws" in line)
+    assert integration < stop, preview  # the integration passed Check before the stop
+    assert "no resource plugin 'pulumi-resource-aws' found" in preview.out
+    errors = {line.strip() for line in lines if re.match(r"\s+error: ", line)}
+    ours = {e for e in errors if "pulumi-resource-aws" not in e and "context canceled" not in e}
+    assert not ours, f"errors other than the missing aws plugin: {ours}\n{preview}"
+    assert "genesys_eventbridge" not in preview.out, "no traceback through our code"
+    assert emulator.integrations() == []
+
+
+def test_full_program_shows_the_integrations_check_failures(
+    full_stack: Workspace, emulator: GenesysEmulator
+) -> None:
+    typo = "v2.detail.events.conversation.{id}.customer.ends"
+    full_stack.set_config({SUBSCRIPTIONS: only_orders(topics=[typo])})
+    preview = full_stack.pulumi("preview", expect=None)
+    assert preview.code != 0
+    assert "orders-integration" in preview.out
+    # The integration's CheckFailure (checked against the org's catalog), shown by the CLI.
+    assert re.search(r"topics.*customer\.ends", preview.out), preview
+    assert "v2.detail.events.conversation.{id}.customer.end" in preview.out, preview
+    assert "pulumi-resource-aws" not in preview.out, "it must stop at our check, before AWS"
