@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from typing import Any
 
 import pytest
@@ -18,15 +19,22 @@ PROJECT_FILES = ["Pulumi.yaml", "Pulumi.example.yaml", "__main__.py"]
 SUBSCRIPTIONS = "genesys-eventbridge:subscriptions"
 
 
-def root_stack(make: WorkspaceFactory, name: str = "prod") -> Workspace:
-    """The repository's project, `pulumi stack init` done, the example's config merged in the
-    README's way: appended after the encryptionsalt the CLI wrote."""
+def readme_merge_command() -> str:
+    """The README's command that merges Pulumi.example.yaml's config into the new stack's file."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"^(sed -n '/\^config:/,\$p' Pulumi\.example\.yaml >> Pulumi\.prod\.yaml)", readme, re.M
+    )
+    assert found, "the README's Run section lost its merge command"
+    return found.group(1)
+
+
+def root_stack(make: WorkspaceFactory) -> Workspace:
+    """The repository's project as the README's Run section sets it up: `pulumi stack init prod`,
+    then the example's config merged in after the encryptionsalt the CLI wrote."""
     ws = make(REPO_ROOT, files=PROJECT_FILES)
-    ws.pulumi("stack", "init", name)
-    example = (ws.project / "Pulumi.example.yaml").read_text(encoding="utf-8")
-    config_section = example[example.index("\nconfig:") + 1 :]
-    with (ws.project / f"Pulumi.{name}.yaml").open("a", encoding="utf-8") as stack_file:
-        stack_file.write(config_section)
+    ws.pulumi("stack", "init", "prod")
+    subprocess.run(["bash", "-c", readme_merge_command()], cwd=ws.project, check=True)
     return ws
 
 
