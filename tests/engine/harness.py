@@ -12,7 +12,15 @@ Engine behaviours reproduced on purpose (they are what a user of `pulumi up` get
 - the host answers supportsPreview=False, so a preview Create is never sent to it: the engine
   answers itself with an empty id and the inputs as outputs;
 - a non-preview Create that returns an empty id is an error;
-- a Read that returns an empty id means "the resource is gone": outputs are empty, inputs None.
+- a Read that returns an empty id means "the resource is gone": outputs are empty, inputs None;
+- an import is a Read with the id alone, no state and no inputs (`import_read`), which the
+  Python host cannot serve: it finds the provider by `__provider` there (KeyError, the same as
+  through the real CLI in tests/e2e).
+
+Also as under the real CLI (tests/e2e shows each): `pulumi up` is a preview pass and an update
+pass, each a separate provider host that Checks every resource afresh (olds empty for a create),
+so anything `check()` draws at random differs between the two; Ctrl-C lets in-flight creates
+finish and records them before the update stops.
 """
 
 from __future__ import annotations
@@ -546,6 +554,26 @@ class ProviderHost:
         response = self._call("Read", request)
         if not response.id:
             return "", {}, None
+        new_inputs = self._from_struct(response.inputs) if response.HasField("inputs") else None
+        return response.id, self._from_struct(response.properties), new_inputs
+
+    def import_read(
+        self, id: str, *, urn: str | None = None
+    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+        """Read as the engine sends it to import an existing resource (`pulumi import`, or the
+        `import_` resource option): the id alone, no state and no inputs (the engine Checks the
+        program's inputs against what Read returns only afterwards), so no `__provider` for the
+        Python host to find the provider by.
+        """
+        urn = urn or self.default_urn
+        request = proto.ReadRequest(
+            id=id,
+            urn=urn,
+            properties=self._to_struct({}),
+            name=_urn_name(urn),
+            type=_urn_type(urn),
+        )
+        response = self._call("Read", request)
         new_inputs = self._from_struct(response.inputs) if response.HasField("inputs") else None
         return response.id, self._from_struct(response.properties), new_inputs
 

@@ -209,3 +209,10 @@ def test_exception_line_keeps_multiline_messages() -> None:
     )
     assert exception_line(details) == "ValueError: first\nsecond"
     assert exception_line("Deadline Exceeded") == "Deadline Exceeded"
+
+
+def test_import_read_fails_in_the_host_for_want_of_the_provider(host: ProviderHost) -> None:
+    # What `pulumi import` and the import_ resource option get from the real CLI (tests/e2e).
+    with pytest.raises(EngineError) as raised:
+        host.import_read("some-existing-id")
+    assert "KeyError: '__provider'" in raised.value.details
