@@ -78,8 +78,7 @@ def test_cli_rejects_an_array_config_key_without_items(workspace_factory: Worksp
 
 
 def only_orders(**extra: Any) -> list[dict[str, Any]]:
-    """One subscription whose first AWS resource (the bus) waits for the integration's outputs:
-    account and region given (no AWS lookups), an existing Lambda, no dead-letter queue."""
+    """One subscription with its account and region given, an existing Lambda, no DLQ."""
     return [
         {
             "name": "orders",
@@ -101,33 +100,39 @@ def full_stack(workspace_factory: WorkspaceFactory, emulator: GenesysEmulator) -
     return ws
 
 
+def errors_in(out: str) -> set[str]:
+    """The distinct `error:` lines of a command's output."""
+    return {line.strip() for line in out.splitlines() if re.match(r"\s+error: ", line)}
+
+
 def test_full_program_preview_stops_exactly_at_the_missing_aws_plugin(
     full_stack: Workspace, emulator: GenesysEmulator
 ) -> None:
     full_stack.set_config({SUBSCRIPTIONS: only_orders()})
     preview = full_stack.pulumi("preview", expect=None)
     assert preview.code != 0
-    lines = preview.out.splitlines()
-    integration = next(i for i, line in enumerate(lines) if "orders-integration create" in line)
-    stop = next(i for i, line in enumerate(lines) if "pulumi-resource-aws" in line)
-    assert integration < stop, preview  # the integration passed Check before the stop
-    assert "no resource plugin 'pulumi-resource-aws' found" in preview.out
-    errors = {line.strip() for line in lines if re.match(r"\s+error: ", line)}
-    ours = {e for e in errors if "pulumi-resource-aws" not in e and "context canceled" not in e}
+    # The component asks AWS which account deploys (aws:getCallerIdentity) before declaring the
+    # integration, whose account depends on it: the first thing needing the aws plugin.
+    assert "no resource plugin 'pulumi-resource-aws' found" in preview.out, preview
+    ours = {
+        e
+        for e in errors_in(preview.out)
+        if "pulumi-resource-aws" not in e
+        and "context canceled" not in e
+        and "Resource monitor has terminated" not in e
+    }
     assert not ours, f"errors other than the missing aws plugin: {ours}\n{preview}"
     assert "genesys_eventbridge" not in preview.out, "no traceback through our code"
     assert emulator.integrations() == []
 
 
-def test_full_program_shows_the_integrations_check_failures(
+def test_full_program_reports_a_bad_subscription_before_anything_needs_aws(
     full_stack: Workspace, emulator: GenesysEmulator
 ) -> None:
-    typo = "v2.detail.events.conversation.{id}.customer.ends"
-    full_stack.set_config({SUBSCRIPTIONS: only_orders(topics=[typo])})
+    full_stack.set_config({SUBSCRIPTIONS: only_orders(eventSourceSuffix="orders/prod")})
     preview = full_stack.pulumi("preview", expect=None)
     assert preview.code != 0
-    assert "orders-integration" in preview.out
-    # The integration's CheckFailure (checked against the org's catalog), shown by the CLI.
-    assert re.search(r"topics.*customer\.ends", preview.out), preview
-    assert "v2.detail.events.conversation.{id}.customer.end" in preview.out, preview
+    # The stack config is checked before a single resource is declared, with the entry's path.
+    assert "subscriptions[0]" in preview.out and "orders/prod" in preview.out, preview
     assert "pulumi-resource-aws" not in preview.out, "it must stop at our check, before AWS"
+    assert emulator.integrations() == []
