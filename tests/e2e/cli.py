@@ -44,7 +44,8 @@ def locate_cli() -> Path:
     given = os.environ.get(BIN_VARIABLE)
     if given and (Path(given) / "pulumi").exists():
         return Path(given)
-    if shutil.which("go") is None:
+    go_path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/local/go/bin"])
+    if shutil.which("go", path=go_path) is None:
         raise CliUnavailableError(f"Go is not installed. {HOW_TO_GET_THE_CLI}")
     done = subprocess.run(
         [str(REPO_ROOT / "scripts" / "pulumi-cli")],
