@@ -1,0 +1,1 @@
+"""End-to-end tests through the real Pulumi CLI (scripts/pulumi-cli builds it)."""
