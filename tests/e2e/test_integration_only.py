@@ -67,7 +67,7 @@ def stack(make: WorkspaceFactory, emulator: GenesysEmulator, **extra: str) -> Wo
 def test_lifecycle_preview_up_update_refresh_replace_destroy(
     workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
 ) -> None:
-    ws = stack(workspace_factory, emulator, **{"genesyscloud:maxIntegrations": "3"})
+    ws = stack(workspace_factory, emulator, **{"genesyscloud:maxIntegrations": "2"})
     ws.set_config(
         integrations(
             [
@@ -125,7 +125,9 @@ def test_lifecycle_preview_up_update_refresh_replace_destroy(
     assert emulator.integration(orders_id)["intendedState"] == "ENABLED"
     assert emulator.integration_config(orders_id)["properties"]["eventFilter"] == [*ENDS, PRESENCE]
 
-    # A new suffix replaces: the new integration first (one free slot under the cap of 3).
+    # A new suffix replaces, creating the new integration before deleting the old: at the cap
+    # (2 of 2) there is no room, and up says so and changes nothing; one more slot and it goes.
+    old_name = ws.outputs()["orders"]["integration_name"]
     ws.set_config(
         integrations(
             [
@@ -136,6 +138,10 @@ def test_lifecycle_preview_up_update_refresh_replace_destroy(
     )
     replace = ws.pulumi("preview")
     assert re.search(r"\+-\s*1 to replace", replace.out), replace
+    capped = ws.pulumi("up", "--yes", expect=None)
+    assert capped.code != 0 and "a replacement needs one free slot" in capped.out, capped
+    assert len(emulator.integrations()) == 2 and emulator.integration(orders_id)
+    ws.set_config({"genesyscloud:maxIntegrations": "3"})
     ws.pulumi("up", "--yes")
     new_id = ws.outputs()["orders"]["integration_id"]
     assert new_id != orders_id
@@ -145,7 +151,10 @@ def test_lifecycle_preview_up_update_refresh_replace_destroy(
     }
     assert emulator.integration_config(new_id)["properties"]["eventSourceSuffix"] == "orders-v2"
     names = set(by_name(emulator))
-    assert ws.outputs()["orders"]["integration_name"] in names
+    # The engine re-Checks a replacement without its old inputs: it gets a new auto-name, so
+    # the old and the new integration never share a name while both exist.
+    new_name = ws.outputs()["orders"]["integration_name"]
+    assert new_name != old_name and new_name.startswith("orders-") and new_name in names
     assert not any("(creating" in name for name in names), names
 
     destroy = ws.pulumi("destroy", "--yes")

@@ -13,6 +13,9 @@ Engine behaviours reproduced on purpose (they are what a user of `pulumi up` get
   answers itself with an empty id and the inputs as outputs;
 - a non-preview Create that returns an empty id is an error;
 - a Read that returns an empty id means "the resource is gone": outputs are empty, inputs None;
+- a replacement is Checked again with no olds before its Create (`replacement_check`), so an
+  auto-named resource gets a new name (the engine's step generator: "recompute the default
+  values");
 - an import is a Read with the id alone, no state and no inputs (`import_read`), which the
   Python host cannot serve: it finds the provider by `__provider` there (KeyError, the same as
   through the real CLI in tests/e2e).
@@ -474,6 +477,14 @@ class ProviderHost:
         response = self._call("Check", request)
         failures = [(f.property, f.reason) for f in response.failures]
         return self._from_struct(response.inputs), failures
+
+    def replacement_check(
+        self, news: Mapping[str, Any], *, urn: str | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Check as the engine repeats it once Diff asked for a replacement: the new inputs with
+        no olds, so that defaults (auto-names) are computed afresh for the new resource; the
+        engine creates the replacement from these inputs, not from the first Check's."""
+        return self.check({}, news, urn=urn)
 
     def diff(
         self,

@@ -99,9 +99,14 @@ def test_replace_creates_the_new_integration_before_deleting_the_old(
     diff = host.diff(old_id, old_outs, news)
     assert diff.changes == "some" and diff.replaces == ["event_source_suffix"]
     assert diff.delete_before_replace is False
-    new_id, new_outs = host.create(news)
+    # As the engine does: the replacement is checked again without olds, then created.
+    replacement, failures = host.replacement_check({**NEWS, "event_source_suffix": "cc-prod-2"})
+    assert failures == []
+    new_id, new_outs = host.create(replacement)
     assert new_id != old_id
     assert len(emulator.integrations()) == 2  # both exist between create and delete
+    names = {i["name"] for i in emulator.integrations()}
+    assert len(names) == 2, "the replacement must not share the old integration's name"
     host.delete(old_id, old_outs)
     [live] = emulator.integrations()
     assert live["id"] == new_id
