@@ -251,7 +251,7 @@ def test_outage_past_the_retry_budget_names_every_integration_it_leaves(
         assert f"adopt_integration_id={integration_id!r}" in output, output
 
 
-def test_stack_export_holds_no_client_secret_or_token(
+def test_stack_export_holds_no_secret_and_refresh_forgets_a_deleted_integration(
     workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
 ) -> None:
     ws = stack(workspace_factory, emulator)
@@ -265,6 +265,14 @@ def test_stack_export_holds_no_client_secret_or_token(
     assert emulator.client_secret not in stack_file and "secure:" in stack_file
     provider_blob = ws.resources()[0]["inputs"]["__provider"]
     assert emulator.client_id not in provider_blob  # the pickled provider holds no settings
+
+    # Deleted by hand: refresh drops it from the state (Read's empty id), up creates it again.
+    emulator.delete_integration(ws.resources()[0]["id"])
+    refresh = ws.pulumi("refresh", "--yes")
+    assert re.search(r"- 1 deleted", refresh.out), refresh
+    assert ws.resources() == []
+    ws.pulumi("up", "--yes")
+    assert [i["id"] for i in emulator.integrations()] == [r["id"] for r in ws.resources()]
     ws.pulumi("destroy", "--yes")
 
 
