@@ -47,19 +47,25 @@ def test_cli_accepts_the_project_and_the_example_config(
 
     ws.pulumi("config", "set", "genesyscloud:oauthclientId", "cli-client-id")
     ws.pulumi("config", "set", "--secret", "genesyscloud:oauthclientSecret", "cli-secret-value")
-    ws.pulumi("config", "set", "--path", f"{SUBSCRIPTIONS}[1].topics[3]", "v2.users.{id}.presence")
+    example = yaml.safe_load((REPO_ROOT / "Pulumi.example.yaml").read_text(encoding="utf-8"))
+    expected: list[dict[str, Any]] = example["config"][SUBSCRIPTIONS]
+    position = len(expected[1]["topics"])
+    ws.pulumi(
+        "config",
+        "set",
+        "--path",
+        f"{SUBSCRIPTIONS}[1].topics[{position}]",
+        "v2.users.{id}.presence",
+    )
     ws.pulumi("config", "set", "--path", f"{SUBSCRIPTIONS}[0].enabled", "false", "--type", "bool")
+    expected[1]["topics"].append("v2.users.{id}.presence")
+    expected[0]["enabled"] = False
 
     config = ws.config_json()
     assert config["genesyscloud:oauthclientId"]["value"] == "cli-client-id"
     assert config["genesyscloud:oauthclientSecret"] == {"secret": True}  # hidden, not printed
-    subscriptions: list[dict[str, Any]] = config[SUBSCRIPTIONS]["objectValue"]
-    assert [s["name"] for s in subscriptions] == ["conversation-ends", "contact-centre"]
-    assert subscriptions[1]["topics"][3] == "v2.users.{id}.presence"
-    assert subscriptions[0]["enabled"] is False
-    assert subscriptions[1]["rules"][0]["filterPolicy"] == {
-        "detail.eventBody.queueId": [{"prefix": "9e8d7c6b"}]
-    }
+    # The CLI reads the example's whole typed config as written, plus the two --path edits.
+    assert config[SUBSCRIPTIONS]["objectValue"] == expected
     written = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
     assert written["encryptionsalt"].startswith("v1:"), "the merge must keep the salt"
     assert "cli-secret-value" not in stack_file.read_text(encoding="utf-8")
