@@ -73,8 +73,11 @@ SECRET_CAPABLE = re.compile(
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
 
 
-class StackConfigError(ValueError):
+class StackConfigError(pulumi.RunError, ValueError):
     """The stack config is wrong; the message names each bad path and how to fix it."""
+
+    # A RunError: Pulumi's Python runtime shows the CLI user its message alone, where any other
+    # exception from the program is shown as a crash, with a traceback that buries the message.
 
     def __init__(self, problems: str | Sequence[str]) -> None:
         """One problem, or several (`problems` lists them; str() joins them with '; ')."""

@@ -138,7 +138,9 @@ def test_full_program_reports_a_bad_subscription_before_anything_needs_aws(
     full_stack.set_config({SUBSCRIPTIONS: only_orders(eventSourceSuffix="orders/prod")})
     preview = full_stack.pulumi("preview", expect=None)
     assert preview.code != 0
-    # The stack config is checked before a single resource is declared, with the entry's path.
-    assert "subscriptions[0]" in preview.out and "orders/prod" in preview.out, preview
+    # The stack config is checked before a single resource is declared, with the entry's path,
+    # and the CLI shows the message, not a crash.
+    assert "subscriptions[0].eventSourceSuffix" in preview.out and "orders/prod" in preview.out
+    assert "Traceback" not in preview.text, preview
     assert "pulumi-resource-aws" not in preview.out, "it must stop at our check, before AWS"
     assert emulator.integrations() == []
