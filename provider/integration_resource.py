@@ -31,7 +31,8 @@ class EventBridgeIntegrationArgs:
     """Topic templates to publish, e.g. `v2.detail.events.conversation.{id}.customer.start`."""
 
     integration_name: pulumi.Input[str] | None = None
-    """The integration's name in Genesys; default `<resource name>-<7 random characters>`."""
+    """The integration's name in Genesys; default `<resource name>-<7 characters>`,
+    derived from the resource name, account, region and suffix."""
 
     enabled: pulumi.Input[bool] | None = None
     """Whether the integration is enabled (publishing); default true."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
 import string
 import uuid
 from collections.abc import Mapping
@@ -52,9 +52,19 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
-def auto_name(resource_name: str) -> str:
-    """The integration name for a resource that names none: `<resource name>-<7 random chars>`."""
-    suffix = "".join(secrets.choice(_NAME_SUFFIX_ALPHABET) for _ in range(7))
+def auto_name(resource_name: str, *partner_source: Any) -> str:
+    """The name of a resource that names none: `<resource name>-<7 chars>`, from its source.
+
+    Derived, not random: the engine runs Check afresh (no olds) in the preview pass and again in
+    the update pass of `pulumi up`, each in a new provider host, so a random name shown by preview
+    would not be the one created. The account, region and suffix it is derived from are what a
+    replacement changes, so a replacement still gets a name of its own.
+    """
+    known = [str(part) for part in partner_source if isinstance(part, str) and not is_unknown(part)]
+    digest = hashlib.sha256("\0".join((resource_name, *known)).encode()).digest()
+    suffix = "".join(
+        _NAME_SUFFIX_ALPHABET[byte % len(_NAME_SUFFIX_ALPHABET)] for byte in digest[:7]
+    )
     return f"{resource_name}-{suffix}"
 
 
@@ -228,7 +238,9 @@ def check_inputs(
         if isinstance(previous, str) and previous and olds.get(RESOURCE_NAME) == resource_name:
             inputs["integration_name"] = previous
         elif isinstance(resource_name, str) and resource_name:
-            inputs["integration_name"] = auto_name(resource_name)
+            inputs["integration_name"] = auto_name(
+                resource_name, *(inputs.get(key) for key in REPLACE_ON_CHANGE)
+            )
         else:
             failures.append(
                 CheckFailure("integration_name", "integration_name is required when unnamed")

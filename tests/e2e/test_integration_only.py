@@ -77,15 +77,18 @@ def test_lifecycle_preview_up_update_refresh_replace_destroy(
         )
     )
 
-    preview = ws.pulumi("preview")
+    preview = ws.pulumi("preview", "--diff")
     assert re.search(r"\+ 3 to create", preview.out), preview  # the stack too
     assert "genesys:EventBridgeIntegration" in preview.out, preview
     assert emulator.integrations() == [], "preview must not create anything"
+    # The names preview shows are the names `up` creates (its two passes re-Check afresh).
+    previewed = set(re.findall(r'integration_name\s*:\s*"([^"]+)"', preview.out))
+    assert len(previewed) == 2, preview
 
     up = ws.pulumi("up", "--yes")
     assert re.search(r"\+ 3 created", up.out), up
     made = by_name(emulator)
-    assert len(made) == 2
+    assert set(made) == previewed
     outputs = ws.outputs()
     orders_id = outputs["orders"]["integration_id"]
     orders = emulator.integration(orders_id)

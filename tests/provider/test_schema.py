@@ -128,6 +128,18 @@ def test_auto_name_is_kept_across_checks() -> None:
     assert renamed_resource["integration_name"].startswith("other-")
 
 
+def test_auto_name_is_the_same_in_previews_pass_and_ups_pass() -> None:
+    # Each pass of `pulumi up` runs Check in a new provider host with no olds.
+    preview_pass, _ = schema.check_inputs({}, GOOD)
+    update_pass, _ = schema.check_inputs({}, GOOD)
+    assert preview_pass["integration_name"] == update_pass["integration_name"]
+    other_stack, _ = schema.check_inputs({}, {**GOOD, "event_source_suffix": "other-stack"})
+    other_account, _ = schema.check_inputs({}, {**GOOD, "aws_account_id": "210987654321"})
+    names = {preview_pass["integration_name"], other_stack["integration_name"]}
+    assert len(names | {other_account["integration_name"]}) == 3, "a replacement gets its own"
+    assert all(re.fullmatch(r"sub-[a-z0-9]{7}", name) for name in names)
+
+
 def test_explicit_name_wins_and_adoption_keeps_the_genesys_name() -> None:
     named, _ = schema.check_inputs({}, {**GOOD, "integration_name": "mine"})
     assert named["integration_name"] == "mine"
