@@ -278,9 +278,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             org_id = client.org_id()
             record.org_id = org_id
             count_key = (settings.api_base_url, settings.client_id or "")
-            _Count.reserve(
-                count_key, settings.max_integrations, lambda: len(client.list_integrations())
-            )
+            _Count.reserve(count_key, settings.max_integrations, client.count_integrations)
             created = False
             try:
                 marker, posted = proxy.post_provisional(client, name)
@@ -302,10 +300,10 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 # count runs while the config is PUT (neither needs the other) and is awaited
                 # before enabling, which is what makes Genesys create the partner event source.
                 with ThreadPoolExecutor(1, thread_name_prefix="cap-count") as side:
-                    counting = side.submit(client.list_integrations)
+                    counting = side.submit(client.count_integrations)
 
                     def check_cap() -> None:
-                        now = len(counting.result())
+                        now = counting.result()
                         _Count.counted(count_key, now)
                         if now > settings.max_integrations:
                             raise CapacityError(

@@ -226,6 +226,28 @@ class GenesysClient:
                 break
         return list(found.values())
 
+    def count_integrations(self, integration_type: str = EVENTBRIDGE_INTEGRATION_TYPE) -> int:
+        """How many integrations of `integration_type` exist: one call when the server filters.
+
+        The first page's `total` is the count when every entity on it is of the type (the
+        server honoured the filter); otherwise the integrations are listed and counted.
+        """
+        params: dict[str, str | int] = {
+            "pageSize": PAGE_SIZE,
+            "pageNumber": 1,
+            "integrationType": integration_type,
+        }
+        response = self._request(
+            "GET", INTEGRATIONS_PATH, params=params, permission=PERMISSION_VIEW
+        )
+        page = self._parse(IntegrationPage, response, "GET", INTEGRATIONS_PATH)
+        filtered = all(i.type_id in (None, integration_type) for i in page.entities)
+        if filtered and (page.page_count or 1) <= 1 and len(page.entities) < PAGE_SIZE:
+            return len({i.id for i in page.entities})
+        if filtered and page.total is not None and page.total >= len(page.entities):
+            return page.total
+        return len(self.list_integrations(integration_type))
+
     def available_topics(self) -> list[AvailableTopic]:
         """The org's notification topic catalog, with transports (cached per process)."""
         key = self._cache_key

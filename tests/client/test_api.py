@@ -380,3 +380,15 @@ def test_an_unexpected_reply_is_a_genesys_error(scripted: ScriptedServer) -> Non
     scripted.queue(Reply(200, {"name": "no id here"}))
     with pytest.raises(GenesysError, match="not what this client expects"):
         GenesysClient(scripted.settings()).org_id()
+
+
+def test_count_integrations_takes_one_call_when_the_server_filters(
+    emulator: GenesysEmulator, client: GenesysClient
+) -> None:
+    for n in range(130):
+        emulator.seed_integration(f"eb-{n}")
+    emulator.seed_integration("other", integration_type="purecloud-data-actions")
+    emulator.reset_log()
+    assert client.count_integrations() == 130
+    assert emulator.count(method="GET", path_contains="/api/v2/integrations") == 1
+    assert len(client.list_integrations()) == 130
