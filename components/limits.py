@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 MAX_TARGETS_PER_RULE = 5
 MAX_RULES_PER_BUS = 300
@@ -61,3 +62,17 @@ def check_range(value: object, low: int, high: int, *, field: str, unit: str = "
             field=field,
         )
     return value
+
+
+def check_retries(
+    policy: Any, *, field: str, attempts: tuple[int, int], max_age: int, unit: str = " seconds"
+) -> None:
+    """Check `policy.maximum_retry_attempts` and `.maximum_event_age_in_seconds` under `field`."""
+    check_range(policy.maximum_retry_attempts, *attempts, field=f"{field}.maximum_retry_attempts")
+    check_range(
+        policy.maximum_event_age_in_seconds,
+        MIN_EVENT_AGE,
+        max_age,
+        field=f"{field}.maximum_event_age_in_seconds",
+        unit=unit,
+    )

@@ -343,19 +343,11 @@ def _event_source_suffix(name: str, given: str | None, stack: str | None) -> str
 
 
 def _check_delivery(args: SubscriptionArgs) -> None:
-    retry = args.retry_policy
-    limits.check_range(
-        retry.maximum_retry_attempts,
-        limits.MIN_RETRY_ATTEMPTS,
-        limits.MAX_RETRY_ATTEMPTS,
-        field="retry_policy.maximum_retry_attempts",
-    )
-    limits.check_range(
-        retry.maximum_event_age_in_seconds,
-        limits.MIN_EVENT_AGE,
-        limits.MAX_EVENT_AGE,
-        field="retry_policy.maximum_event_age_in_seconds",
-        unit=" seconds",
+    limits.check_retries(
+        args.retry_policy,
+        field="retry_policy",
+        attempts=(limits.MIN_RETRY_ATTEMPTS, limits.MAX_RETRY_ATTEMPTS),
+        max_age=limits.MAX_EVENT_AGE,
     )
     if args.lambda_code is not None and args.lambda_arn is not None:
         raise SubscriptionArgsError(
@@ -389,19 +381,11 @@ def _check_settings(args: SubscriptionArgs) -> None:
             " and rules are declared, so it cannot be an Output.)",
             field="enabled",
         )
-    invoke = args.async_invoke
-    limits.check_range(
-        invoke.maximum_retry_attempts,
-        limits.MIN_ASYNC_RETRIES,
-        limits.MAX_ASYNC_RETRIES,
-        field="async_invoke.maximum_retry_attempts",
-    )
-    limits.check_range(
-        invoke.maximum_event_age_in_seconds,
-        limits.MIN_EVENT_AGE,
-        limits.MAX_ASYNC_EVENT_AGE,
-        field="async_invoke.maximum_event_age_in_seconds",
-        unit=" seconds",
+    limits.check_retries(
+        args.async_invoke,
+        field="async_invoke",
+        attempts=(limits.MIN_ASYNC_RETRIES, limits.MAX_ASYNC_RETRIES),
+        max_age=limits.MAX_ASYNC_EVENT_AGE,
     )
     if args.reserved_concurrency is not None:
         limits.check_range(args.reserved_concurrency, 1, 1_000_000, field="reserved_concurrency")

@@ -170,17 +170,12 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
                 "input_transformer.input_template",
             )
     if target.retry_policy is not None:
-        limits.check_range(
-            target.retry_policy.maximum_retry_attempts,
-            limits.MIN_RETRY_ATTEMPTS,
-            limits.MAX_RETRY_ATTEMPTS,
-            field=f"{field}.retry_policy.maximum_retry_attempts",
-        )
-        limits.check_range(
-            target.retry_policy.maximum_event_age_in_seconds,
-            limits.MIN_EVENT_AGE,
-            limits.MAX_EVENT_AGE,
-            field=f"{field}.retry_policy.maximum_event_age_in_seconds",
+        limits.check_retries(
+            target.retry_policy,
+            field=f"{field}.retry_policy",
+            attempts=(limits.MIN_RETRY_ATTEMPTS, limits.MAX_RETRY_ATTEMPTS),
+            max_age=limits.MAX_EVENT_AGE,
+            unit="",  # this message has always read "from 60 to 86400; got ...", unit-less
         )
 
 
