@@ -10,18 +10,30 @@ EVENTS_PRINCIPAL = "events.amazonaws.com"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 
 
-def lambda_assume_role_policy() -> dict[str, Any]:
-    """Trust policy letting only the Lambda service assume the callback's role."""
+def allow(sid: str, actions: Sequence[str] | str, resources: Sequence[str] | str) -> dict[str, Any]:
+    """A role policy with one statement allowing `actions` on `resources`."""
     return {
         "Version": VERSION,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": LAMBDA_PRINCIPAL},
-                "Action": "sts:AssumeRole",
-            }
-        ],
+        "Statement": [{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}],
     }
+
+
+def trust_policy(service: str, account_id: str | None = None) -> dict[str, Any]:
+    """Let only `service` assume the role; given `account_id`, only when acting for that account
+    (no confused deputy)."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if account_id is not None:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    return {"Version": VERSION, "Statement": [statement]}
+
+
+def lambda_assume_role_policy() -> dict[str, Any]:
+    """Trust policy letting only the Lambda service assume the callback's role."""
+    return trust_policy(LAMBDA_PRINCIPAL)
 
 
 def lambda_logging_policy(log_group_arn: str) -> dict[str, Any]:
@@ -31,17 +43,11 @@ def lambda_logging_policy(log_group_arn: str) -> dict[str, Any]:
     """
     # pulumi-aws reports a log group's ARN without the trailing ":*" that the Logs API shows.
     group = log_group_arn.removesuffix(":*")
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {
-                "Sid": "WriteOwnLogStreams",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": f"{group}:log-stream:*",
-            }
-        ],
-    }
+    return allow(
+        "WriteOwnLogStreams",
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+        f"{group}:log-stream:*",
+    )
 
 
 def rules_of_bus(bus_arn: str) -> str:
@@ -90,17 +96,7 @@ def dead_letter_queue_policy(
 
 def lambda_on_failure_policy(queue_arn: str) -> dict[str, Any]:
     """Let the callback's role send its failed async invocations to the queue, and nothing more."""
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {
-                "Sid": "OnFailureDestination",
-                "Effect": "Allow",
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-            }
-        ],
-    }
+    return allow("OnFailureDestination", "sqs:SendMessage", queue_arn)
 
 
 def lambda_invoke_statement(

@@ -5,35 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from genesys_eventbridge.components.iam import EVENTS_PRINCIPAL, VERSION, rules_of_bus
+from genesys_eventbridge.components.iam import EVENTS_PRINCIPAL, VERSION, allow, rules_of_bus
 
 FIREHOSE_PRINCIPAL = "firehose.amazonaws.com"
 LOGS_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
 MAX_LOGS_RESOURCE_POLICY = 5120
 """CloudWatch Logs caps a resource policy document at 5,120 characters."""
-
-
-def service_trust_policy(service: str, account_id: str) -> dict[str, Any]:
-    """Let only `service`, acting for `account_id`, assume the role (no confused deputy)."""
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
-
-
-def allow(sid: str, actions: Sequence[str] | str, resources: Sequence[str] | str) -> dict[str, Any]:
-    """A role policy with one statement allowing `actions` on `resources`."""
-    return {
-        "Version": VERSION,
-        "Statement": [{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}],
-    }
 
 
 def target_role_policy(kind: str, resource_arn: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from genesys_eventbridge.components import iam
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies
 from genesys_eventbridge.components.targets.args import (
@@ -127,7 +128,7 @@ class TargetResources:
         role = aws.iam.Role(
             logical,
             assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
-                lambda account: json.dumps(policies.service_trust_policy(service, account))
+                lambda account: json.dumps(iam.trust_policy(service, account))
             ),
             description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule}"[
                 :1000
