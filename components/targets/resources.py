@@ -112,6 +112,18 @@ class TargetResources:
             opts=self._opts([*waits_for, *self.ctx.dead_letter_ready]),
         )
 
+    def _queue(self, name: str, **kw: Any) -> aws.sqs.Queue:
+        # Both of an SQS target's queues: encrypted, tagged, named within SQS's limit.
+        return aws.sqs.Queue(
+            name,
+            sqs_managed_sse_enabled=True,
+            region=self.ctx.region,
+            tags=self.ctx.tags,
+            name_prefix=_prefix_if_too_long(name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
+            opts=self._opts(),
+            **kw,
+        )
+
     def _role(
         self,
         rt: RuleTarget,
@@ -177,28 +189,14 @@ class TargetResources:
         queue_url: pulumi.Input[str] | None = None
         if t.queue_arn is None:
             dlq_name = self._name(rt, "queue-dlq")
-            dlq = aws.sqs.Queue(
-                dlq_name,
-                sqs_managed_sse_enabled=True,
-                message_retention_seconds=DLQ_RETENTION_SECONDS,
-                region=self.ctx.region,
-                tags=self.ctx.tags,
-                name_prefix=_prefix_if_too_long(dlq_name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
-                opts=self._opts(),
-            )
-            queue_name = self._name(rt, "queue")
-            queue = aws.sqs.Queue(
-                queue_name,
-                sqs_managed_sse_enabled=True,
+            dlq = self._queue(dlq_name, message_retention_seconds=DLQ_RETENTION_SECONDS)
+            queue = self._queue(
+                self._name(rt, "queue"),
                 redrive_policy=dlq.arn.apply(
                     lambda arn: json.dumps(
                         {"deadLetterTargetArn": arn, "maxReceiveCount": t.max_receive_count}
                     )
                 ),
-                region=self.ctx.region,
-                tags=self.ctx.tags,
-                name_prefix=_prefix_if_too_long(queue_name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
-                opts=self._opts(),
             )
             redrive_allow = aws.sqs.RedriveAllowPolicy(
                 f"{dlq_name}-redrive-allow",
