@@ -32,7 +32,11 @@ from genesys_eventbridge.provider.commands.environment import (
     setting_problem,
     settings_source,
 )
-from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.commands.parser import (
+    CommandParser,
+    command_parser,
+    returns_parser_exit,
+)
 from genesys_eventbridge.provider.genesys import (
     EVENTBRIDGE_INTEGRATION_TYPE,
     SETTING_KEYS,
@@ -282,9 +286,9 @@ CHECKS: tuple[Check, ...] = (
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
-    parser = CommandParser(
-        prog=f"python -m genesys_eventbridge {NAME}",
-        description=(
+    parser = command_parser(
+        NAME,
+        (
             f"{SUMMARY} Reads a stack's genesyscloud:* config with --stack, and the"
             " GENESYSCLOUD_* environment variables. Read-only: creates, changes and deletes"
             " nothing. Exit status 0 when every check passes (warnings included), 1 when one"
@@ -321,12 +325,10 @@ def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
     return parser
 
 
+@returns_parser_exit
 def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
     """Run every check, one line each; 0 when all pass, 1 when one fails, 2 on a usage error."""
-    try:
-        args = _parser(stdout, stderr).parse_args(list(argv))
-    except ParserExit as done:
-        return done.status
+    args = _parser(stdout, stderr).parse_args(list(argv))
     endpoints = [("--endpoint", url) for url in args.endpoint]
     try:
         if args.stack is None:

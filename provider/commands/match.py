@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from genesys_eventbridge.components.patterns import Mismatch, PatternError, build_pattern, explain
-from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.commands.parser import (
+    CommandParser,
+    command_parser,
+    returns_parser_exit,
+)
 
 NAME = "match"
 SUMMARY = (
@@ -43,9 +47,9 @@ class Event:
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
-    parser = CommandParser(
-        prog=f"python -m genesys_eventbridge {NAME}",
-        description=(
+    parser = command_parser(
+        NAME,
+        (
             f"{SUMMARY} Each rule's event pattern is built as the component builds it (its topics"
             " pinned in detail-type, its filter policy); the event source is not compared, since"
             " every event on a subscription's bus comes from its own source. For a miss, the first"
@@ -104,13 +108,11 @@ def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
     return parser
 
 
+@returns_parser_exit
 def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
     """Run the command; see `python -m genesys_eventbridge match --help`."""
     parser = _parser(stdout, stderr)
-    try:
-        args = parser.parse_args(list(argv))
-    except ParserExit as done:
-        return done.status
+    args = parser.parse_args(list(argv))
     if args.topic and args.filter_policy is None:
         parser.error("--topic needs --filter-policy")
     try:

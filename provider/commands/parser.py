@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, NoReturn, TextIO
+import functools
+from collections.abc import Callable
+from typing import Any, NoReturn, TextIO, TypeVar, cast
+
+PROG = "python -m genesys_eventbridge"
+_Run = TypeVar("_Run", bound=Callable[..., int])
 
 
 class ParserExit(Exception):
@@ -44,3 +49,23 @@ class CommandParser(argparse.ArgumentParser):
         """A usage error: usage and the message on stderr, status 2."""
         self.print_usage(self.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def command_parser(name: str, description: str, *, stdout: TextIO, stderr: TextIO) -> CommandParser:
+    """The parser of the command `name`: `python -m genesys_eventbridge <name>`, its --help text."""
+    return CommandParser(
+        prog=f"{PROG} {name}", description=description, stdout=stdout, stderr=stderr
+    )
+
+
+def returns_parser_exit(run: _Run) -> _Run:
+    """Let the command `run` end parsing anywhere (help, a usage error): it returns the status."""
+
+    @functools.wraps(run)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        try:
+            return run(*args, **kwargs)
+        except ParserExit as done:
+            return done.status
+
+    return cast(_Run, wrapper)

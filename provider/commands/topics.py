@@ -17,7 +17,11 @@ from genesys_eventbridge.provider.commands.environment import (
     settings_source,
 )
 from genesys_eventbridge.provider.commands.output import render_table, terminal_width
-from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.commands.parser import (
+    CommandParser,
+    command_parser,
+    returns_parser_exit,
+)
 from genesys_eventbridge.provider.genesys import (
     AuthenticationError,
     AvailableTopic,
@@ -35,9 +39,9 @@ HEADERS = ("TOPIC", "EVENTBRIDGE", "DESCRIPTION")
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
-    parser = CommandParser(
-        prog=f"python -m genesys_eventbridge {NAME}",
-        description=(
+    parser = command_parser(
+        NAME,
+        (
             f"{SUMMARY} Reads a stack's genesyscloud:* config with --stack, and the"
             " GENESYSCLOUD_* environment variables (GENESYSCLOUD_OAUTHCLIENT_ID,"
             " GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION, ...)."
@@ -106,12 +110,10 @@ def _fail(stderr: TextIO, problem: str) -> int:
     return 2
 
 
+@returns_parser_exit
 def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
     """Print the topic catalog; 0 on success, 2 on a usage, settings or Genesys Cloud error."""
-    try:
-        args = _parser(stdout, stderr).parse_args(list(argv))
-    except ParserExit as done:
-        return done.status
+    args = _parser(stdout, stderr).parse_args(list(argv))
     try:
         source = settings_source(args.stack, args.cwd, environ)
         settings = resolve_settings(source)

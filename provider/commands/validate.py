@@ -20,7 +20,11 @@ from genesys_eventbridge.provider.commands.environment import (
     fix_for,
     read_stack_json,
 )
-from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.provider.commands.parser import (
+    CommandParser,
+    command_parser,
+    returns_parser_exit,
+)
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
 
 NAME = "validate"
@@ -47,9 +51,9 @@ class StackDocument:
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
-    parser = CommandParser(
-        prog=f"python -m genesys_eventbridge {NAME}",
-        description=(
+    parser = command_parser(
+        NAME,
+        (
             f"{SUMMARY} Checks that every genesys-eventbridge:* and genesyscloud:* key is one the"
             " program reads, every subscription (its fields, rules, filter policies and AWS"
             " limits) and the Genesys settings (with the GENESYSCLOUD_* environment, as preview"
@@ -239,12 +243,10 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
     return Report(problems, count)
 
 
+@returns_parser_exit
 def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> int:
     """Check the stack; 0 when it passes, 1 listing each problem, 2 when it cannot be read."""
-    try:
-        args = _parser(stdout, stderr).parse_args(list(argv))
-    except ParserExit as done:
-        return done.status
+    args = _parser(stdout, stderr).parse_args(list(argv))
     try:
         if args.file:
             document = from_file(Path(args.file))

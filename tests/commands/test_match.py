@@ -121,3 +121,9 @@ def test_bad_input_is_named_with_the_fix(tmp_path: Path) -> None:
     not_json.write_text("{")
     unreadable = run_cli("match", "--filter-policy", "{}", str(not_json), environ={})
     assert unreadable.code == 2 and "is not JSON" in unreadable.err
+
+
+def test_topic_without_a_filter_policy_is_a_usage_error() -> None:
+    result = run_cli("match", "--topic", "v2.x", ACD_START, environ={})
+    assert result.code == 2
+    assert "--topic needs --filter-policy" in result.err
