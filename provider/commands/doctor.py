@@ -7,8 +7,8 @@ add/edit/delete permissions are named as needed but not checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, TextIO
+from dataclasses import dataclass, replace
+from typing import TextIO
 
 from genesys_eventbridge.provider.commands.endpoints import (
     check_endpoint,
@@ -32,6 +32,7 @@ from genesys_eventbridge.provider.commands.environment import (
     setting_problem,
     settings_source,
 )
+from genesys_eventbridge.provider.commands.outcome import PASSING, Outcome, Status
 from genesys_eventbridge.provider.commands.parser import (
     CommandParser,
     command_parser,
@@ -66,11 +67,6 @@ SUMMARY = (
     "Check settings, credentials, token, org, permissions, topic catalog and the integration cap."
 )
 
-Status = Literal["OK", "WARN", "FAIL", "SKIP"]
-PASSING: frozenset[Status] = frozenset({"OK", "WARN"})
-NAME_WIDTH = 16
-INDENT = " " * (6 + NAME_WIDTH + 1)
-
 REGION = SETTING_KEYS["region"]
 LOGIN = SETTING_KEYS["login_base_url"]
 CAP_ENV = SETTING_KEYS["max_integrations"].env
@@ -81,25 +77,6 @@ NOT_CHECKED = (
     f"needed, not checked: {PERMISSION_ADD}, :edit, :delete (checking them would create, change"
     " or delete an integration)"
 )
-
-
-@dataclass
-class Outcome:
-    """The result of one check: its status, one line of detail, and follow-up lines."""
-
-    status: Status
-    detail: str
-    fix: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def lines(self, name: str) -> list[str]:
-        """The check as printed: `STATUS name detail`, then indented note and fix lines."""
-        lines = [f"{self.status:<5} {name:<{NAME_WIDTH}} {self.detail}"]
-        lines += [f"{INDENT}note: {note}" for note in self.notes]
-        if self.fix:
-            lines.append(f"{INDENT}fix: {self.fix}")
-        # Details quote the server (org name, error texts): printed only sanitized.
-        return [sanitize(line) for line in lines]
 
 
 def _duration(seconds: float) -> str:
@@ -367,7 +344,7 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         return 2
     for where, url in endpoints:
         found = check_endpoint(url, context)
-        outcome = Outcome(found.verdict, f"{url} {found.detail}", found.fix, found.notes)
+        outcome = replace(found, detail=f"{url} {found.detail}")
         if where != "--endpoint":
             outcome.notes.insert(0, f"from {where}")
         name = f"endpoint {len([n for n in statuses if n.startswith('endpoint ')]) + 1}"

@@ -12,27 +12,17 @@ import http.client
 import socket
 import ssl
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
-Verdict = Literal["OK", "WARN", "FAIL"]
+from genesys_eventbridge.provider.commands.outcome import Outcome
+
 TIMEOUT_S = 10.0
 CA_FIX = (
     "if the endpoint's certificate comes from a private CA, pass its CA with --ca-file (or"
     " SSL_CERT_FILE); EventBridge itself trusts only public CAs, so a private one will also fail"
     " there"
 )
-
-
-@dataclass
-class EndpointResult:
-    """What the check found: a verdict, one line of detail, a fix, and notes."""
-
-    verdict: Verdict
-    detail: str
-    fix: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def stack_endpoints(subscriptions: Any) -> Iterator[tuple[str, str]]:
@@ -63,13 +53,11 @@ def tls_context(ca_file: str | None, environ: Mapping[str, str]) -> ssl.SSLConte
     return ssl.create_default_context(cafile=cafile)
 
 
-def check_endpoint(
-    url: str, context: ssl.SSLContext, *, timeout: float = TIMEOUT_S
-) -> EndpointResult:
+def check_endpoint(url: str, context: ssl.SSLContext, *, timeout: float = TIMEOUT_S) -> Outcome:
     """DNS, then a verified TLS handshake, then HEAD (OPTIONS when HEAD is not allowed)."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
-        return EndpointResult(
+        return Outcome(
             "FAIL",
             "is not an https URL",
             "EventBridge API destinations call https endpoints only: use https://",
@@ -79,7 +67,7 @@ def check_endpoint(
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         addresses = sorted({str(info[4][0]) for info in found})
     except socket.gaierror as error:
-        return EndpointResult(
+        return Outcome(
             "FAIL",
             f"DNS: {host} does not resolve ({error.strerror or error})",
             f"check the host name in {url}",
@@ -90,7 +78,7 @@ def check_endpoint(
                 version = tls.version()
                 certificate = tls.getpeercert() or {}
     except ssl.SSLCertVerificationError as error:
-        return EndpointResult(
+        return Outcome(
             "FAIL",
             f"TLS: {host}:{port} presented a certificate that does not verify"
             f" ({error.verify_message})",
@@ -98,14 +86,14 @@ def check_endpoint(
             notes=[f"DNS: {host} -> {', '.join(addresses)}"],
         )
     except ssl.SSLError as error:
-        return EndpointResult(
+        return Outcome(
             "FAIL",
             f"TLS: the handshake with {host}:{port} failed ({error.reason or error})",
             f"check that {host}:{port} serves TLS",
             notes=[f"DNS: {host} -> {', '.join(addresses)}"],
         )
     except OSError as error:
-        return EndpointResult(
+        return Outcome(
             "FAIL",
             f"TCP: cannot connect to {host}:{port} ({error.strerror or error})",
             "check the port and that the endpoint accepts connections from the internet",
@@ -125,7 +113,7 @@ def check_endpoint(
             method = "OPTIONS"
             status = _ask(host, port, context, method, target, timeout)
     except (OSError, http.client.HTTPException) as error:
-        return EndpointResult(
+        return Outcome(
             "FAIL",
             f"HTTP: no answer from {url} ({type(error).__name__}: {error})",
             "check that the endpoint answers HTTP requests",
@@ -134,17 +122,17 @@ def check_endpoint(
     answer = f"{method} answered {status}"
     if status in (401, 403):
         notes.append("no credentials were sent: the EventBridge connection sends them")
-        return EndpointResult("OK", f"reachable, {answer}", notes=notes)
+        return Outcome("OK", f"reachable, {answer}", notes=notes)
     if status < 400:
-        return EndpointResult("OK", f"reachable, {answer}", notes=notes)
+        return Outcome("OK", f"reachable, {answer}", notes=notes)
     if status >= 500:
-        return EndpointResult(
+        return Outcome(
             "WARN",
             f"reachable, but {answer}: the endpoint reports a server error",
             "check the endpoint's service: EventBridge retries 5xx answers, then dead-letters",
             notes=notes,
         )
-    return EndpointResult(
+    return Outcome(
         "WARN",
         f"reachable, but {answer}",
         "check the URL's path: EventBridge's calls may get the same answer",
