@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pulumi
 import pytest
 
-from tests.mocking import Deployment, run_program
+from tests.mocking import REGION, Deployment, run_program
 from tests.samples import SAMPLES_DIR, load_samples
 
 
@@ -32,3 +33,21 @@ def no_stack_config() -> Iterator[None]:
     `aws:region` that would move the rules to another region)."""
     pulumi.runtime.set_all_config({})
     yield
+
+
+@contextmanager
+def moto_aws(monkeypatch: pytest.MonkeyPatch, **env: str) -> Iterator[None]:
+    """moto in-process, with fake credentials (and `env`) so nothing can reach a real account."""
+    from moto import mock_aws
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        **env,
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        yield

@@ -18,13 +18,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from genesys_eventbridge.components import (
     GenesysEventBridgeSubscription,
     RuleArgs,
     SubscriptionArgs,
 )
+from tests.component.conftest import moto_aws
 from tests.mocking import ACCOUNT_ID, ORG_ID, REGION, Deployment, run_program
 
 SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/cx-events"  # the samples' source
@@ -92,15 +92,7 @@ def declared() -> Deployment:
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """moto in-process, with fake credentials so nothing can reach a real account."""
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
+    with moto_aws(monkeypatch):
         yield
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from genesys_eventbridge.components import (
     GenesysEventBridgeSubscription,
@@ -35,6 +34,7 @@ from genesys_eventbridge.components.targets import (
     LogGroupTarget,
     SqsTarget,
 )
+from tests.component.conftest import moto_aws
 from tests.loopback_https import LoopbackHttps, loopback_https
 from tests.mocking import REGION, Deployment, Registration, run_program
 
@@ -103,16 +103,8 @@ def declare(endpoint: str) -> Deployment:
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """moto in-process, with fake credentials so nothing can reach a real account."""
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_EVENTS_INVOKE_HTTP": "true",  # moto calls API destinations only when told to
-    }.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
+    # moto calls API destinations only when told to
+    with moto_aws(monkeypatch, MOTO_EVENTS_INVOKE_HTTP="true"):
         yield
 
 
