@@ -31,6 +31,23 @@ GET_REGION = "aws:index/getRegion:getRegion"
 GET_EVENT_SOURCE = "aws:cloudwatch/getEventSource:getEventSource"
 GET_FUNCTION = "aws:lambda/getFunction:getFunction"
 
+# The ARN of a resource whose id is its name and whose outputs add only its name and ARN.
+_NAMED_ARNS = {
+    "aws:cloudwatch/eventBus:EventBus": "arn:aws:events:{region}:{account}:event-bus/{name}",
+    "aws:iam/role:Role": "arn:aws:iam::{account}:role/{name}",
+    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{name}",
+    "aws:cloudwatch/eventConnection:EventConnection": (
+        "arn:aws:events:{region}:{account}:connection/{name}/{suffix}"
+    ),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": (
+        "arn:aws:events:{region}:{account}:api-destination/{name}/{suffix}"
+    ),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        "arn:aws:firehose:{region}:{account}:deliverystream/{name}"
+    ),
+    "aws:cloudwatch/eventArchive:EventArchive": "arn:aws:events:{region}:{account}:archive/{name}",
+}
+
 
 def _suffix(name: str) -> str:
     # Stands in for the AWS provider's auto-naming: stable per logical name.
@@ -100,8 +117,10 @@ class GenesysMocks(Mocks):
                 "enabled": inputs.get("enabled", True),
             }
             return integration_id, outputs
-        if typ == "aws:cloudwatch/eventBus:EventBus":
-            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:event-bus/{name}"
+        if typ in _NAMED_ARNS:
+            arn = _NAMED_ARNS[typ].format(
+                region=region, account=ACCOUNT_ID, name=name, suffix=_suffix(name)
+            )
             return name, inputs | {"name": name, "arn": arn}
         if typ == "aws:cloudwatch/eventRule:EventRule":
             bus = inputs.get("eventBusName", "default")
@@ -110,30 +129,13 @@ class GenesysMocks(Mocks):
         if typ == "aws:lambda/function:Function":
             arn = f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}"
             return name, inputs | {"name": name, "arn": arn, "invokeArn": arn}
-        if typ == "aws:iam/role:Role":
-            return name, inputs | {"name": name, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"}
-        if typ == "aws:cloudwatch/logGroup:LogGroup":
-            arn = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{name}"
-            return name, inputs | {"name": name, "arn": arn}
         if typ == "aws:sqs/queue:Queue":
             arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
             url = f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{name}"
             return url, inputs | {"name": name, "arn": arn, "url": url}
-        if typ == "aws:cloudwatch/eventConnection:EventConnection":
-            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:connection/{name}/{_suffix(name)}"
-            return name, inputs | {"name": name, "arn": arn}
-        if typ == "aws:cloudwatch/eventApiDestination:EventApiDestination":
-            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:api-destination/{name}/{_suffix(name)}"
-            return name, inputs | {"name": name, "arn": arn}
-        if typ == "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
-            arn = f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{name}"
-            return name, inputs | {"name": name, "arn": arn}
         if typ == "aws:sns/topic:Topic":
             arn = f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"
             return arn, inputs | {"name": name, "arn": arn}
-        if typ == "aws:cloudwatch/eventArchive:EventArchive":
-            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:archive/{name}"
-            return name, inputs | {"name": name, "arn": arn}
         if typ == "aws:lambda/invocation:Invocation":
             return f"{args.name}-id", inputs | {"result": '{"status": "registered"}'}
         if typ == COMPONENT_TYPE:
