@@ -43,19 +43,28 @@ class LoopbackHttps:
     """The status every request is answered with."""
 
 
-def _certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """(CA certificate, server certificate, server key) files in `directory`."""
+def _valid_for_an_hour(
+    subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey
+) -> x509.CertificateBuilder:
+    """A certificate of `subject` signed by `issuer`, valid from five minutes ago (clock skew)."""
     now = datetime.datetime.now(datetime.timezone.utc)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "genesys-eventbridge test CA")])
-    ca = (
+    return (
         x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(hours=1))
+    )
+
+
+def _certificates(directory: Path) -> tuple[Path, Path, Path]:
+    """(CA certificate, server certificate, server key) files in `directory`."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "genesys-eventbridge test CA")])
+    ca = (
+        _valid_for_an_hour(ca_name, ca_name, ca_key.public_key())
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -78,13 +87,11 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
     )
     key = ec.generate_private_key(ec.SECP256R1())
     server = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
+        _valid_for_an_hour(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]),
+            ca_name,
+            key.public_key(),
+        )
         .add_extension(
             x509.SubjectAlternativeName(
                 [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
