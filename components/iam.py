@@ -59,6 +59,21 @@ def rules_of_bus(bus_arn: str) -> str:
     return f"{prefix}:rule/{bus}/*"
 
 
+def events_statement(
+    sid: str, action: str, resource: str, condition: dict[str, Any]
+) -> dict[str, Any]:
+    """A resource policy statement letting EventBridge do `action` on `resource` under `condition`
+    (the rules and account it acts for: no confused deputy)."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": EVENTS_PRINCIPAL},
+        "Action": action,
+        "Resource": resource,
+        "Condition": condition,
+    }
+
+
 def dead_letter_queue_policy(
     queue_arn: str, bus_arn: str, account_id: str, function_roles: Sequence[str] = ()
 ) -> dict[str, Any]:
@@ -68,17 +83,15 @@ def dead_letter_queue_policy(
     the subscription does not create, whose async invoke config sends failures here.
     """
     statements: list[dict[str, Any]] = [
-        {
-            "Sid": "EventBridgeDeadLetters",
-            "Effect": "Allow",
-            "Principal": {"Service": EVENTS_PRINCIPAL},
-            "Action": "sqs:SendMessage",
-            "Resource": queue_arn,
-            "Condition": {
+        events_statement(
+            "EventBridgeDeadLetters",
+            "sqs:SendMessage",
+            queue_arn,
+            {
                 "ArnLike": {"aws:SourceArn": rules_of_bus(bus_arn)},
                 "StringEquals": {"aws:SourceAccount": account_id},
             },
-        }
+        )
     ]
     roles = sorted(set(function_roles))
     if roles:
@@ -106,17 +119,15 @@ def lambda_invoke_statement(
 
     Rendered as Lambda stores it, so its size can be checked before it is added.
     """
-    return {
-        "Sid": statement_id,
-        "Effect": "Allow",
-        "Principal": {"Service": EVENTS_PRINCIPAL},
-        "Action": "lambda:InvokeFunction",
-        "Resource": function_arn,
-        "Condition": {
+    return events_statement(
+        statement_id,
+        "lambda:InvokeFunction",
+        function_arn,
+        {
             "StringEquals": {"AWS:SourceAccount": account_id},
             "ArnLike": {"AWS:SourceArn": rules_of_bus(bus_arn)},
         },
-    }
+    )
 
 
 def lambda_resource_policy(statements: Sequence[dict[str, Any]]) -> dict[str, Any]:

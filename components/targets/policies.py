@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from genesys_eventbridge.components.iam import EVENTS_PRINCIPAL, VERSION, allow, rules_of_bus
+from genesys_eventbridge.components.iam import (
+    EVENTS_PRINCIPAL,
+    VERSION,
+    allow,
+    events_statement,
+    rules_of_bus,
+)
 
 FIREHOSE_PRINCIPAL = "firehose.amazonaws.com"
 LOGS_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
@@ -38,17 +44,15 @@ def sqs_target_queue_policy(queue_arn: str, rule_arn: str, account_id: str) -> d
     return {
         "Version": VERSION,
         "Statement": [
-            {
-                "Sid": "EventBridgeRuleSends",
-                "Effect": "Allow",
-                "Principal": {"Service": EVENTS_PRINCIPAL},
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-                "Condition": {
+            events_statement(
+                "EventBridgeRuleSends",
+                "sqs:SendMessage",
+                queue_arn,
+                {
                     "ArnEquals": {"aws:SourceArn": rule_arn},
                     "StringEquals": {"aws:SourceAccount": account_id},
                 },
-            }
+            )
         ],
     }
 
