@@ -19,6 +19,7 @@ from genesys_eventbridge.provider.commands.environment import (
     CLIENT_ID,
     CLIENT_SECRET,
     CREDENTIALS_FIX,
+    SUBSCRIPTIONS_KEY,
     SettingsSource,
     StackConfigUnavailable,
     add_source_options,
@@ -62,7 +63,6 @@ from genesys_eventbridge.provider.genesys.api import (
 from genesys_eventbridge.provider.genesys.errors import sanitize
 
 NAME = "doctor"
-SUBSCRIPTIONS_KEY = "genesys-eventbridge:subscriptions"
 SUMMARY = (
     "Check settings, credentials, token, org, permissions, topic catalog and the integration cap."
 )

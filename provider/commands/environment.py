@@ -43,6 +43,9 @@ CREDENTIALS_FIX = (
     " Credentials grant (Admin > Integrations > OAuth); or a ready token in"
     f" {ACCESS_TOKEN.config} ({ACCESS_TOKEN.env})"
 )
+# The subscriptions' key in a stack of this project. components.targets.config has it too, but
+# importing that module costs every command pulumi's and pydantic's start-up.
+SUBSCRIPTIONS_KEY = "genesys-eventbridge:subscriptions"
 PULUMI_TIMEOUT = 120.0  # seconds for `pulumi config`: a cloud backend may be slow to answer
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from genesys_eventbridge.components.patterns import Mismatch, PatternError, build_pattern, explain
+from genesys_eventbridge.provider.commands.environment import SUBSCRIPTIONS_KEY
 from genesys_eventbridge.provider.commands.parser import (
     CommandParser,
     command_parser,
@@ -19,7 +20,6 @@ NAME = "match"
 SUMMARY = (
     "Show which rule of the stack (or one given rule) matches which sample event, and why not."
 )
-SUBSCRIPTIONS_KEY = "genesys-eventbridge:subscriptions"
 INLINE_RULE = "inline"
 # Stands in for the event source in patterns: every event on a subscription's bus comes from its
 # own source, so the source is never what tells the rules of one bus apart.
