@@ -321,17 +321,48 @@ def _mixed_sources(a: SettingKey, a_place: str, b: SettingKey, b_place: str) -> 
     )
 
 
+# Settings of the Genesys Cloud (CX as Code) Pulumi provider, which shares the `genesyscloud:`
+# namespace: a stack that uses both providers holds them, and they are not misspellings of ours.
+CX_AS_CODE_KEYS = frozenset(
+    f"{CONFIG_NAMESPACE}:{name}"
+    for name in (
+        "sdkDebug",
+        "sdkDebugFormat",
+        "sdkDebugFilePath",
+        "tokenAcquireTimeout",
+        "tokenInitTimeout",
+        "gateway",
+        "proxy",
+        "logStackTraces",
+        "logStackTracesFilePath",
+    )
+)
+# CX as Code's name for the Genesys region; this project reads `genesyscloud:region`.
+CX_AS_CODE_REGION = f"{CONFIG_NAMESPACE}:awsRegion"
+
+
 def unknown_keys(keys: Iterable[str]) -> list[str]:
     """One message per `genesyscloud:*` key that is not a setting, naming the closest one.
 
     Pulumi would silently ignore a misspelled key (`genesyscloud:oauthClientId`): the setting
-    would fall back to the environment or its default.
+    would fall back to the environment or its default. The CX as Code provider's own settings
+    are accepted, except its region key without ours: that would silently use the default region.
     """
     known = {key.config for key in SETTING_KEYS.values()}
     by_lower = {name.lower(): name for name in known}
+    region = SETTING_KEYS["region"].config
+    present = set(keys)
     problems = []
-    for key in sorted(keys):
-        if not key.startswith(f"{CONFIG_NAMESPACE}:") or key in known:
+    for key in sorted(present):
+        if key == CX_AS_CODE_REGION:
+            if region not in present:
+                problems.append(
+                    f"{key} is the Genesys Cloud (CX as Code) provider's region setting; this"
+                    f" project reads {region}: set it too (`pulumi config set {region} <the same"
+                    " region>`), else the default region us-east-1 would be used"
+                )
+            continue
+        if not key.startswith(f"{CONFIG_NAMESPACE}:") or key in known or key in CX_AS_CODE_KEYS:
             continue
         closest = by_lower.get(key.lower()) or next(
             iter(difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)), None

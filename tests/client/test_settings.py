@@ -351,3 +351,17 @@ def test_user_agent_names_the_project_and_its_version() -> None:
         f"genesys-eventbridge/{__version__} (+pulumi dynamic provider) httpx/"
     )
     assert f"python/{sys.version_info.major}.{sys.version_info.minor}" in USER_AGENT
+
+
+def test_a_stack_shared_with_the_cx_as_code_provider_is_not_refused() -> None:
+    from genesys_eventbridge.provider.genesys.settings import unknown_keys
+
+    shared = ["genesyscloud:sdkDebug", "genesyscloud:tokenAcquireTimeout", "genesyscloud:gateway"]
+    assert unknown_keys([*shared, "genesyscloud:oauthclientId"]) == []
+    # Its region key alone would leave this project on the default region: refused, with the fix.
+    [problem] = unknown_keys(["genesyscloud:awsRegion", "genesyscloud:oauthclientId"])
+    assert "genesyscloud:region" in problem and "us-east-1" in problem
+    assert unknown_keys(["genesyscloud:awsRegion", "genesyscloud:region"]) == []
+    # A misspelling of one of ours is still caught.
+    [typo] = unknown_keys(["genesyscloud:oauthClientId"])
+    assert "did you mean genesyscloud:oauthclientId?" in typo
