@@ -91,7 +91,7 @@ def test_policy_sizes_do_not_grow_with_the_rule_count(by_rule_count: dict[int, D
         )
     print(f"\nrendered policy sizes (SQS, Lambda callback, Lambda shared) by rule count: {sizes}")
     assert sizes[1] == sizes[50] == sizes[300]
-    # The README's table ("Delivery, failures and replay") quotes these numbers.
+    # docs/delivery.md's table of policy sizes quotes these numbers.
     assert sizes[300] == (648, 483, 475)
     sqs, callback, shared = sizes[300]
     assert sqs < SQS_POLICY_LIMIT // 4
