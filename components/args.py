@@ -159,7 +159,8 @@ class SubscriptionArgs:
     the integration is enabled, so the bus, rules and targets are declared once it is `True`."""
 
     integration_name: pulumi.Input[str] | None = None
-    """The integration's name in Genesys Cloud; default `<component name>-integration-<random>`."""
+    """The integration's name in Genesys Cloud; default `<component name>-integration-<7 chars>`,
+    derived from the account, region and suffix (so preview shows the name `up` creates)."""
 
     notes: pulumi.Input[str] | None = None
     """Notes shown on the integration in Genesys Cloud Admin."""
