@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import threading
 import uuid
+from typing import Any
 
 import dill
 import pytest
@@ -392,3 +393,20 @@ def test_count_integrations_takes_one_call_when_the_server_filters(
     assert client.count_integrations() == 130
     assert emulator.count(method="GET", path_contains="/api/v2/integrations") == 1
     assert len(client.list_integrations()) == 130
+
+
+def test_count_integrations_lists_and_counts_when_the_server_ignores_the_filter(
+    scripted: ScriptedServer,
+) -> None:
+    def entity(n: int, kind: str) -> dict[str, Any]:
+        return {"id": str(uuid.UUID(int=n)), "name": f"i{n}", "integrationType": {"id": kind}}
+
+    page = {
+        "entities": [entity(1, "amazon-eventbridge-source"), entity(2, "purecloud-data-actions")],
+        "total": 2,
+        "pageCount": 1,
+    }
+    scripted.queue(Reply(200, page), Reply(200, page))
+    # The total (2) counts another type too: the count comes from the listing instead.
+    assert GenesysClient(scripted.settings()).count_integrations() == 1
+    assert len([s for s in scripted.seen if s.path.startswith("/api/v2/integrations")]) == 2
