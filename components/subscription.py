@@ -171,6 +171,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             bus=bus,
             tags=self._tags,
             dead_letter_queue=queue,
+            event_source_suffix=plan.event_source_suffix,
         )
         if queue is not None:
             context.dead_letter_ready.append(

@@ -40,6 +40,9 @@ class TargetContext:
     tags: dict[str, str] | None
     dead_letter_queue: aws.sqs.Queue | None
     """The subscription's dead-letter queue, when it has one."""
+    event_source_suffix: str
+    """The stem of fixed physical names: unique per account and region (it holds the stack by
+    default), where the component name is the same in every stack of the program."""
     dead_letter_ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources a target must wait for before it may dead-letter (the queue's policy)."""
     extras: dict[str, Any] = field(default_factory=dict)

@@ -223,13 +223,18 @@ Build = Callable[[], Any]
 
 
 def run_program(
-    build: Build, mocks: GenesysMocks | None = None, *, preview: bool = False
+    build: Build,
+    mocks: GenesysMocks | None = None,
+    *,
+    preview: bool = False,
+    stack: str = "test",
 ) -> Deployment:
-    """Run `build` (which declares one subscription and returns it) under fresh mocks."""
+    """Run `build` (which declares one subscription and returns it) under fresh mocks, as a
+    program of stack `stack`."""
     mocks = mocks or GenesysMocks()
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(
-        mocks, project="genesys", stack="test", preview=preview, monitor=monitor
+        mocks, project="genesys", stack=stack, preview=preview, monitor=monitor
     )
     # Config is process-wide: a stack program run before (run_stack) must not set aws:region here.
     pulumi.runtime.set_all_config({})

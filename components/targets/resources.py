@@ -80,6 +80,11 @@ class TargetResources:
     def _name(self, rt: RuleTarget, what: str = "") -> str:
         return f"{self.ctx.name}-{rt.logical_name}{'-' + what if what else ''}"
 
+    def _physical(self, rt: RuleTarget, what: str) -> str:
+        # Fixed AWS names must differ between the stacks of one program (the logical name is the
+        # same in each): the event source suffix does.
+        return _hashed(f"{self.ctx.event_source_suffix}-{rt.logical_name}-{what}", _MAX_EVENTS_NAME)
+
     def _opts(
         self, depends_on: Sequence[pulumi.Resource] = (), **kw: Any
     ) -> pulumi.ResourceOptions:
@@ -259,7 +264,7 @@ class TargetResources:
             logical = self._name(rt, "stream")
             stream = aws.kinesis.FirehoseDeliveryStream(
                 logical,
-                name=_hashed(logical, _MAX_EVENTS_NAME),
+                name=self._physical(rt, "stream"),
                 destination="extended_s3",
                 extended_s3_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
                     role_arn=stream_role.arn,
@@ -297,7 +302,7 @@ class TargetResources:
                     continue
                 group = aws.cloudwatch.LogGroup(
                     f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs",
-                    name=f"{LOG_GROUP_PREFIX}{self.ctx.name}/{rule.name}-{index}",
+                    name=f"{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/{rule.name}-{index}",
                     retention_in_days=spec.retention_in_days,
                     region=self.ctx.region,
                     tags=self.ctx.tags,
@@ -311,7 +316,7 @@ class TargetResources:
         document = pulumi.Output.all(self.ctx.bus.arn, self.ctx.account_id, *made, *given)
         self._logs_policy = aws.cloudwatch.LogResourcePolicy(
             f"{self.ctx.name}-logs-delivery-policy",
-            policy_name=f"{self.ctx.name}-eventbridge-logs",
+            policy_name=f"{self.ctx.event_source_suffix}-eventbridge-logs",
             policy_document=document.apply(_logs_document),
             region=self.ctx.region,
             opts=self._opts(),
@@ -319,9 +324,9 @@ class TargetResources:
         return [*created, self._logs_policy]
 
     def _made_groups(self, group_arn: str) -> str:
-        """`arn:...:log-group:/aws/events/<subscription>/*` from one made group's ARN."""
+        """`arn:...:log-group:/aws/events/<event source suffix>/*` from one made group's ARN."""
         head = group_arn.split(":log-group:", 1)[0]
-        return f"{head}:log-group:{LOG_GROUP_PREFIX}{self.ctx.name}/*"
+        return f"{head}:log-group:{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/*"
 
     def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
         assert self._logs_policy is not None
@@ -331,10 +336,9 @@ class TargetResources:
         return [self._event_target(rt, arn, [self._logs_policy])]
 
     def _https(self, rt: RuleTarget, t: HttpsTarget) -> list[pulumi.Resource]:
-        logical = self._name(rt, "connection")
         connection = aws.cloudwatch.EventConnection(
-            logical,
-            name=_hashed(logical, _MAX_EVENTS_NAME),
+            self._name(rt, "connection"),
+            name=self._physical(rt, "connection"),
             description=f"Genesys events to {t.endpoint}"[:512],
             **_authorization(t),
             region=self.ctx.region,
@@ -343,10 +347,9 @@ class TargetResources:
                 delete_before_replace=True, additional_secret_outputs=["authParameters"]
             ),
         )
-        logical = self._name(rt, "destination")
         destination = aws.cloudwatch.EventApiDestination(
-            logical,
-            name=_hashed(logical, _MAX_EVENTS_NAME),
+            self._name(rt, "destination"),
+            name=self._physical(rt, "destination"),
             connection_arn=connection.arn,
             invocation_endpoint=t.endpoint,
             http_method=t.http_method,

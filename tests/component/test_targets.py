@@ -288,7 +288,7 @@ def test_step_functions_target_may_only_start_that_machine(every_kind: Deploymen
 
 def test_log_groups_share_one_logs_resource_policy_for_the_bus(every_kind: Deployment) -> None:
     group = every_kind.named(child("logs-target-0-logs"))
-    assert group.inputs["name"] == "/aws/events/cx-events/logs-0"
+    assert group.inputs["name"] == "/aws/events/test-cx-events/logs-0"
     assert group.inputs["retentionInDays"] == 30
     policy = every_kind.one(LOGS_POLICY)
     statement = only_statement(json.loads(policy.inputs["policyDocument"]))
@@ -297,7 +297,7 @@ def test_log_groups_share_one_logs_resource_policy_for_the_bus(every_kind: Deplo
     }
     assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     # The groups made here by one prefix (the policy does not grow with them), yours by ARN.
-    prefix = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
+    prefix = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/test-cx-events/*:*"
     assert sorted(statement["Resource"]) == sorted([prefix, f"{OWN_GROUP}:*"])
     assert statement["Condition"] == {
         "ArnLike": {"aws:SourceArn": RULES_OF_BUS},
@@ -492,7 +492,7 @@ def test_300_rules_share_one_role_per_resource_and_one_small_logs_policy() -> No
     document = policy.inputs["policyDocument"]
     assert len(document) < 1000, len(document)
     assert only_statement(json.loads(document))["Resource"] == [
-        f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/cx-events/*:*"
+        f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/test-cx-events/*:*"
     ]
 
 
@@ -515,3 +515,28 @@ def test_your_queue_without_a_managed_policy_is_warned_about(
     ]
     assert len(warned) == 1 and "rule 'q', targets[0]" in warned[0]
     assert "sqs:SendMessage" in warned[0]
+
+
+def test_two_stacks_in_one_account_name_their_target_resources_apart(
+    every_kind: Deployment,
+) -> None:
+    # dev and prod of one program in one account and region: a fixed name shared by both would
+    # fail the second `up` (log group, stream, connection, API destination already exist), and
+    # the Logs resource policy of the same name would be silently overwritten by the other stack.
+    prod = run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events", SubscriptionArgs(topics=TOPICS, rules=RULES, aws_region=REGION)
+        ),
+        stack="prod",
+    )
+    for typ, key in [
+        (LOG_GROUP, "name"),
+        (STREAM, "name"),
+        (CONNECTION, "name"),
+        (DESTINATION, "name"),
+        (LOGS_POLICY, "policyName"),
+    ]:
+        test_names = {r.inputs[key] for r in every_kind.of_type(typ)}
+        prod_names = {r.inputs[key] for r in prod.of_type(typ)}
+        assert test_names and prod_names
+        assert not test_names & prod_names, f"{typ}: both stacks name {test_names & prod_names}"
