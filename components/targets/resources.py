@@ -147,7 +147,8 @@ class TargetResources:
             assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
                 lambda account: json.dumps(iam.trust_policy(service, account))
             ),
-            description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule}"[
+            # The rule's name only: the rule itself renders its targets, credentials included.
+            description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule.name}"[
                 :1000
             ],
             tags=self.ctx.tags,

@@ -374,6 +374,25 @@ def test_credentials_are_secret_inputs_and_in_no_output(every_kind: Deployment) 
         assert plain not in outputs
 
 
+def _without_secrets(value: Any) -> Any:
+    # What state keeps in plain text: everything but the values the engine holds as secrets.
+    if isinstance(value, dict):
+        if value.get(SIG) == SECRET_SIG:
+            return "[secret]"
+        return {k: _without_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
+def test_credentials_reach_no_other_resource_in_plain_text(every_kind: Deployment) -> None:
+    # e.g. a role description rendering the whole rule (its targets' auth with them).
+    for registration in every_kind.registrations:
+        plain = json.dumps(_without_secrets(registration.inputs), default=str)
+        for secret in (API_KEY, PASSWORD, CLIENT_SECRET):
+            assert secret not in plain, f"{registration.name} holds a credential in plain text"
+
+
 def test_no_target_policy_grants_a_wildcard_action_or_resource(every_kind: Deployment) -> None:
     documents = [document(r) for r in every_kind.of_type(ROLE_POLICY)]
     documents += [document(r) for r in every_kind.of_type(QUEUE_POLICY)]
