@@ -216,7 +216,8 @@ def _check_https(target: HttpsTarget, fail: _Fail) -> None:
     elif not isinstance(auth, (ApiKeyAuth, BasicAuth)):
         raise fail(
             "auth must be ApiKeyAuth, BasicAuth or OAuthClientCredentialsAuth"
-            f" (EventBridge connections need one); got {auth!r}.",
+            # Its type only: whatever it is, it may hold the credential.
+            f" (EventBridge connections need one); got a {type(auth).__name__}.",
             "auth",
         )
 

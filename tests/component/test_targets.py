@@ -456,6 +456,12 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "1 to 300",
         ),
         (
+            # Not an auth type (a dict holding the key): the error names its type, not its value.
+            HttpsTarget(endpoint="https://hooks.example.com", auth={"apiKey": "v"}),  # type: ignore[arg-type]
+            "rules.targets[0].auth",
+            "got a dict",
+        ),
+        (
             SqsTarget(input_path="$.detail", input_transformer=TRANSFORMER),
             "rules.targets[0].input_path",
             "exclusive",
