@@ -90,6 +90,23 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
                 " is a standard queue.",
                 "message_group_id",
             )
+        if (
+            isinstance(target.queue_arn, str)
+            and target.queue_arn.endswith(".fifo")
+            and not target.message_group_id
+        ):
+            # EventBridge refuses a FIFO queue target without SqsParameters.MessageGroupId.
+            raise fail(
+                f"queue_arn {target.queue_arn!r} is a FIFO queue: EventBridge needs a"
+                " message_group_id to send to it; set one (e.g. 'genesys').",
+                "message_group_id",
+            )
+        if target.message_group_id is not None and len(target.message_group_id) > 100:
+            raise fail(
+                "message_group_id must have at most 100 characters (EventBridge's limit);"
+                f" it has {len(target.message_group_id)}.",
+                "message_group_id",
+            )
         if target.queue_arn is not None and target.max_receive_count != 5:
             raise fail(
                 "max_receive_count applies to a queue the component makes.", "max_receive_count"

@@ -41,6 +41,7 @@ BUS_NAME = f"aws.partner/genesys.com/cloud/{ORG_ID}/test-cx-events"  # <stack>-<
 RULES_OF_BUS = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{BUS_NAME}/*"
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:consumer"
 OWN_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:orders.fifo"
+STANDARD_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:orders"
 BUCKET = "arn:aws:s3:::cx-analytics"
 OWN_STREAM = f"arn:aws:firehose:{REGION}:{ACCOUNT_ID}:deliverystream/existing"
 STATE_MACHINE = f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:triage"
@@ -462,6 +463,16 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "got a dict",
         ),
         (
+            SqsTarget(queue_arn=OWN_QUEUE),
+            "rules.targets[0].message_group_id",
+            "FIFO queue",
+        ),
+        (
+            SqsTarget(queue_arn=OWN_QUEUE, message_group_id="g" * 101),
+            "rules.targets[0].message_group_id",
+            "at most 100",
+        ),
+        (
             SqsTarget(input_path="$.detail", input_transformer=TRANSFORMER),
             "rules.targets[0].input_path",
             "exclusive",
@@ -531,7 +542,7 @@ def test_your_queue_without_a_managed_policy_is_warned_about(
             SubscriptionArgs(
                 topics=TOPICS,
                 aws_region=REGION,
-                rules=[RuleArgs(name="q", targets=[SqsTarget(queue_arn=OWN_QUEUE)])],
+                rules=[RuleArgs(name="q", targets=[SqsTarget(queue_arn=STANDARD_QUEUE)])],
             ),
         )
     )
