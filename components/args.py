@@ -116,7 +116,8 @@ class AlarmArgs:
     """Seconds per evaluation period: 60 or a multiple of 60, up to 86400; default 5 minutes."""
 
     evaluation_periods: int = 1
-    """Periods over the threshold before an alarm fires: 1-100; default 1."""
+    """Periods over the threshold before an alarm fires: 1-100, their total at most one day;
+    default 1."""
 
 
 @dataclass(kw_only=True, frozen=True)

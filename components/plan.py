@@ -406,9 +406,17 @@ def _check_settings(args: SubscriptionArgs) -> None:
                 f"alarms.period must be a multiple of 60 seconds; got {period}.",
                 field="alarms.period",
             )
-        limits.check_range(
+        periods = limits.check_range(
             args.alarms.evaluation_periods, 1, 100, field="alarms.evaluation_periods"
         )
+        if period * periods > 86400:
+            # PutMetricAlarm refuses an alarm evaluating more than one day.
+            raise SubscriptionArgsError(
+                f"alarms.evaluation_periods x alarms.period is {periods} x {period} ="
+                f" {period * periods} seconds, more than CloudWatch's 86400 (one day); lower"
+                f" evaluation_periods to at most {86400 // period}, or shorten the period.",
+                field="alarms.evaluation_periods",
+            )
 
 
 def _check_code(code: LambdaCodeArgs) -> None:

@@ -138,6 +138,12 @@ def test_the_archive_pattern_is_a_filter_policy_pinned_to_the_source() -> None:
     [
         ({"alarms": AlarmArgs(period=90)}, "alarms.period", "multiple of 60"),
         ({"alarms": AlarmArgs(evaluation_periods=0)}, "alarms.evaluation_periods", "1 to 100"),
+        (
+            # CloudWatch: period x evaluation_periods is at most one day.
+            {"alarms": AlarmArgs(period=3600, evaluation_periods=25)},
+            "alarms.evaluation_periods",
+            "86400",
+        ),
         ({"archive": ArchiveArgs(retention_days=-1)}, "archive.retention_days", "0 to 36500"),
         (
             {"archive": ArchiveArgs(filter_policy={"detail.x": [{"prefx": "a"}]})},
