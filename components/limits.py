@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -44,6 +45,16 @@ def sanitize_name(name: str, max_length: int) -> str:
     """`name` with every run of characters outside `A-Za-z0-9._-` replaced by `-`, cut to fit."""
     cleaned = _NOT_NAME_CHARACTER.sub("-", name).strip("-")[:max_length].rstrip("-")
     return cleaned or "genesys"
+
+
+def unique_name(name: str, max_length: int) -> str:
+    """`sanitize_name(name)` when it fits; else its head and a hash of the whole, so two names
+    that share their first `max_length` characters stay apart."""
+    cleaned = sanitize_name(name, len(name) + 1)
+    if len(cleaned) <= max_length:
+        return cleaned
+    digest = hashlib.sha256(cleaned.encode()).hexdigest()[:8]
+    return f"{sanitize_name(cleaned, max_length - 9)}-{digest}"
 
 
 def max_rules_per_bus(region: object) -> int:

@@ -229,7 +229,8 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             f"{self._name}-archive",
             # Archive names are at most 48 characters and unique per account and region: the
             # event source suffix is (it includes the stack by default).
-            name=limits.sanitize_name(plan.event_source_suffix, ARCHIVE_NAME_LENGTH),
+            # (a suffix over 48 is cut and hashed: cut alone, two could meet).
+            name=limits.unique_name(plan.event_source_suffix, ARCHIVE_NAME_LENGTH),
             event_source_arn=bus.arn,
             event_pattern=archive.pattern_output(source) if archive.filter_policy else None,
             retention_days=cast(ArchiveArgs, self._args.archive).retention_days,

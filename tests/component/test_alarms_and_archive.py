@@ -24,6 +24,7 @@ TOPICS = [
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive"
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:consumer"
 SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/test-cx"
 
 
@@ -158,3 +159,21 @@ def test_bad_alarm_and_archive_settings_are_refused(
     with pytest.raises(SubscriptionArgsError) as caught:
         subscribe(**kwargs)()
     assert caught.value.field == field and words in str(caught.value)
+
+
+def test_archives_of_long_suffixes_that_share_their_first_48_characters_are_named_apart() -> None:
+    # Archive names are unique per account and region and at most 48 characters: cutting the
+    # suffix made both `...-orders-a` and `...-orders-b` the same name, so the second failed.
+    stem = "customer-journey-analytics-eu-west-1-orders-queue"
+
+    def two() -> Any:
+        for end in ("a", "b"):
+            last = GenesysEventBridgeSubscription(
+                f"{stem}-{end}",
+                SubscriptionArgs(topics=TOPICS, archive=ArchiveArgs(), lambda_arn=FUNCTION),
+            )
+        return last
+
+    names = [r.inputs["name"] for r in run_program(two).of_type(ARCHIVE)]
+    assert len(names) == 2 and len(set(names)) == 2, names
+    assert all(len(name) <= 48 for name in names), names
