@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -371,6 +372,30 @@ def _check_delivery(args: SubscriptionArgs) -> None:
 
 _LOG_FORMATS = ("Text", "JSON")
 _ARCHITECTURES = ("x86_64", "arm64")
+# Lambda's key pattern for environment variables, and the keys its runtimes set themselves.
+_ENVIRONMENT_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
+_RESERVED_ENVIRONMENT = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
 
 
 def _check_settings(args: SubscriptionArgs) -> None:
@@ -457,6 +482,20 @@ def _check_code(code: LambdaCodeArgs) -> None:
             f" got {code.architecture!r}.",
             field="lambda_code.architecture",
         )
+    for key in code.environment or {}:
+        # Names only: the values may be secrets.
+        if key in _RESERVED_ENVIRONMENT:
+            raise SubscriptionArgsError(
+                f"lambda_code.environment: {key!r} is reserved: Lambda sets it and refuses a"
+                " function that sets it too. Rename the variable.",
+                field="lambda_code.environment",
+            )
+        if not isinstance(key, str) or not _ENVIRONMENT_KEY.fullmatch(key):
+            raise SubscriptionArgsError(
+                f"lambda_code.environment: {key!r} is not a name Lambda accepts: a letter, then"
+                " letters, digits or '_' (e.g. API_URL). Rename the variable.",
+                field="lambda_code.environment",
+            )
 
 
 def _plan_rule(

@@ -741,6 +741,23 @@ def test_the_real_pattern_is_checked_again_once_the_source_is_known() -> None:
             None,
             "128 to 10240",
         ),
+        (
+            # Lambda sets AWS_REGION itself and refuses a function configuration that sets it.
+            {
+                "lambda_code": LambdaCodeArgs(
+                    code=".", handler="a.b", environment={"AWS_REGION": "eu-west-1"}
+                )
+            },
+            "lambda_code.environment",
+            None,
+            "reserved",
+        ),
+        (
+            {"lambda_code": LambdaCodeArgs(code=".", handler="a.b", environment={"API-URL": "x"})},
+            "lambda_code.environment",
+            None,
+            "letters, digits",
+        ),
         ({"log_retention_in_days": 2}, "log_retention_in_days", None, "one of"),
     ],
 )
