@@ -36,6 +36,7 @@ from genesys_eventbridge.provider.genesys import (
     GenesysClient,
     GenesysError,
     Integration,
+    IntegrationConfig,
     NotFoundError,
     Settings,
     TokenRequestRejectedError,
@@ -62,14 +63,26 @@ class _Count:
     together. A fresh listing is taken first only when the count is unknown, over COUNT_TTL old,
     or at the cap, and then only once no POST of this host is in flight (so it counts them all):
     a create at the cap is refused without a POST.
+
+    The integrations a listing saw are kept too: a create looks among them for a leftover of an
+    earlier failed create of the same resource (see EventBridgeIntegrationProvider._leftover),
+    so finding one costs no extra call. Those this process created or took over are never
+    leftovers.
     """
 
     _cond = threading.Condition()
     _known: dict[tuple[str, str], tuple[float, int]] = {}
     _posting: dict[tuple[str, str], int] = {}
+    _seen: dict[tuple[str, str], list[Integration]] = {}
+    _ours: set[str] = set()
 
     @classmethod
-    def reserve(cls, key: tuple[str, str], cap: int, listing: Callable[[], int]) -> None:
+    def reserve(
+        cls,
+        key: tuple[str, str],
+        cap: int,
+        listing: Callable[[], tuple[int, list[Integration]]],
+    ) -> None:
         """Take a slot for one create, or raise CapacityError when the org is at the cap."""
         with cls._cond:
             found = cls._known.get(key)
@@ -78,7 +91,7 @@ class _Count:
                 count = found[1]
             if count is None or count >= cap:
                 cls._cond.wait_for(lambda: cls._posting.get(key, 0) == 0)
-                count = listing()
+                count, cls._seen[key] = listing()
             if count >= cap:
                 cls._known[key] = (time.monotonic(), count)
                 raise CapacityError(
@@ -102,11 +115,34 @@ class _Count:
             cls._cond.notify_all()
 
     @classmethod
-    def counted(cls, key: tuple[str, str], count: int) -> None:
+    def counted(cls, key: tuple[str, str], count: int, seen: list[Integration]) -> None:
         """A listing after a POST: more than we knew means another host created some."""
         with cls._cond:
             found = cls._known.get(key)
             cls._known[key] = (time.monotonic(), max(count, found[1] if found else 0))
+            cls._seen[key] = seen
+
+    @classmethod
+    def candidates(cls, key: tuple[str, str], name: str) -> list[Integration]:
+        """Integrations seen by the last listing, named `name` or provisionally for it, that
+        this process neither created nor took over."""
+        with cls._cond:
+            return [
+                i
+                for i in cls._seen.get(key, [])
+                if i.id not in cls._ours
+                and i.type_id in (None, EVENTBRIDGE_INTEGRATION_TYPE)
+                and (i.name == name or proxy.is_provisional_of(name, i.name))
+            ]
+
+    @classmethod
+    def claim(cls, integration_id: str) -> bool:
+        """Mark an integration as this process's; False when it already was (another create)."""
+        with cls._cond:
+            if integration_id in cls._ours:
+                return False
+            cls._ours.add(integration_id)
+            return True
 
 
 UNCHECKED_WARNING = (
@@ -278,7 +314,33 @@ class EventBridgeIntegrationProvider(ResourceProvider):
             org_id = client.org_id()
             record.org_id = org_id
             count_key = (settings.api_base_url, settings.client_id or "")
-            _Count.reserve(count_key, settings.max_integrations, client.count_integrations)
+            try:
+                _Count.reserve(count_key, settings.max_integrations, client.integration_census)
+                full: CapacityError | None = None
+            except CapacityError as err:
+                full = err  # unless this resource's own leftover is what fills the org
+            leftover = self._leftover(client, inputs, count_key)
+            if leftover is not None:
+                if full is None:
+                    _Count.posted(count_key, created=False)  # nothing new is created
+                integration, config = leftover
+                record.operation, record.integration_id = "recover", integration.id
+                pulumi.log.warn(
+                    f"integration {integration.id} ({integration.name!r}) was left behind by an"
+                    f" earlier failed create of {name!r} (same AWS account, region and event"
+                    " source suffix); it is taken over and configured instead of creating"
+                    " another"
+                )
+                try:
+                    integration, version = self._converge(
+                        client, integration, inputs, None, config=config
+                    )
+                except Exception as err:
+                    self._roll_back(client, integration.id, name, org_id, err)
+                outs = _outputs(inputs, integration, org_id, config_version=version)
+                return CreateResult(integration.id, outs)
+            if full is not None:
+                raise full
             created = False
             try:
                 marker, posted = proxy.post_provisional(client, name)
@@ -292,6 +354,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 if isinstance(posted, Integration)
                 else proxy.reconcile_lost_post(client, name, marker, posted)
             )
+            _Count.claim(integration.id)
             record.integration_id = integration.id
             try:
                 # The lock covers this process only: another provider host (another stack, or
@@ -300,11 +363,11 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 # count runs while the config is PUT (neither needs the other) and is awaited
                 # before enabling, which is what makes Genesys create the partner event source.
                 with ThreadPoolExecutor(1, thread_name_prefix="cap-count") as side:
-                    counting = side.submit(client.count_integrations)
+                    counting = side.submit(client.integration_census)
 
                     def check_cap() -> None:
-                        now = counting.result()
-                        _Count.counted(count_key, now)
+                        now, seen = counting.result()
+                        _Count.counted(count_key, now, seen)
                         if now > settings.max_integrations:
                             raise CapacityError(
                                 f"{now} {EVENTBRIDGE_INTEGRATION_TYPE} integrations exist with"
@@ -328,10 +391,15 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         inputs: Mapping[str, Any],
         version: int | None,
         before_enable: Callable[[], None] | None = None,
+        *,
+        config: IntegrationConfig | None = None,
     ) -> tuple[Integration, int | None]:
-        """PUT the config, call `before_enable`, then bring intendedState to `enabled` (waiting
-        for ACTIVE); return the integration and the config version written."""
-        written = proxy.put_config(client, integration.id, inputs, version=version).version
+        """PUT the config (on `config` when just read), call `before_enable`, then bring
+        intendedState to `enabled` (waiting for ACTIVE); return the integration and the config
+        version written."""
+        written = proxy.put_config(
+            client, integration.id, inputs, version=version, current=config
+        ).version
         if before_enable is not None:
             before_enable()
         want = _intended(inputs["enabled"])
@@ -342,6 +410,35 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 client, integration.id, client.settings.activation_timeout
             )
         return integration, written
+
+    def _leftover(
+        self, client: GenesysClient, inputs: Mapping[str, Any], count_key: tuple[str, str]
+    ) -> tuple[Integration, IntegrationConfig] | None:
+        """An integration an earlier failed create of this resource left behind, with its config.
+
+        A candidate is one the last listing saw named `integration_name` or provisionally for
+        it (auto-names are derived, so a re-run asks for the same name); its config (one GET,
+        only for a candidate) decides. It is ours when it is for the same AWS account, region
+        and suffix (the same partner event source: two integrations for it would fight anyway),
+        or when it still has the provisional name and no account, region or suffix at all (the
+        POST went through, the config PUT never did). One for another source is never touched.
+        """
+        name = inputs["integration_name"]
+        want = (inputs["aws_account_id"], inputs["aws_region"], inputs["event_source_suffix"])
+        for candidate in _Count.candidates(count_key, name):
+            try:
+                config = client.get_integration_config(candidate.id)
+            except NotFoundError:
+                continue  # deleted since the listing
+            properties = config.properties or {}
+            has = tuple(
+                properties.get(key)
+                for key in ("awsAccountId", "awsAccountRegion", "eventSourceSuffix")
+            )
+            blank = not any(has) and proxy.is_provisional_of(name, candidate.name)
+            if (has == want or blank) and _Count.claim(candidate.id):
+                return candidate, config
+        return None
 
     def _roll_back(
         self, client: GenesysClient, integration_id: str, name: str, org_id: str, cause: Exception

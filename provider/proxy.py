@@ -7,6 +7,7 @@ which calls make it so and how to survive their races.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Mapping
@@ -47,10 +48,15 @@ def put_config(
     *,
     version: int | None = None,
     name: str | None = None,
+    current: IntegrationConfig | None = None,
 ) -> IntegrationConfig:
-    """PUT the config for `inputs`, re-reading the version and retrying on a version mismatch."""
-    # A version known from the POST reply means a fresh, empty config: no need to read it first.
-    current = IntegrationConfig(version=version) if version is not None else None
+    """PUT the config for `inputs` (on `current` when just read), re-reading the version and
+    retrying on a version mismatch."""
+    if current is not None:
+        version = current.version
+    elif version is not None:
+        # A version known from the POST reply means a fresh, empty config: no need to read it.
+        current = IntegrationConfig(version=version)
     for attempt in range(1, MAX_VERSION_ATTEMPTS + 1):
         if current is None or version is None:
             current = client.get_integration_config(integration_id)
@@ -121,6 +127,13 @@ def wait_until_gone(
 def provisional_name(name: str) -> str:
     """A name no other integration has, used from POST until the config PUT sets the real one."""
     return f"{name} (creating {secrets.token_hex(4)})"
+
+
+def is_provisional_of(name: str, candidate: str | None) -> bool:
+    """Whether `candidate` is a provisional name (see provisional_name) made for `name`."""
+    return candidate is not None and bool(
+        re.fullmatch(re.escape(name) + r" \(creating [0-9a-f]{8}\)", candidate)
+    )
 
 
 def post_provisional(

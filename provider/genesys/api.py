@@ -227,10 +227,17 @@ class GenesysClient:
         return list(found.values())
 
     def count_integrations(self, integration_type: str = EVENTBRIDGE_INTEGRATION_TYPE) -> int:
-        """How many integrations of `integration_type` exist: one call when the server filters.
+        """How many integrations of `integration_type` exist: one call when the server filters."""
+        return self.integration_census(integration_type)[0]
+
+    def integration_census(
+        self, integration_type: str = EVENTBRIDGE_INTEGRATION_TYPE
+    ) -> tuple[int, list[Integration]]:
+        """How many integrations of `integration_type` exist, and those the count saw.
 
         The first page's `total` is the count when every entity on it is of the type (the
-        server honoured the filter); otherwise the integrations are listed and counted.
+        server honoured the filter): one call, and the integrations seen are that page's (all of
+        them below PAGE_SIZE). Otherwise the integrations are listed and counted.
         """
         params: dict[str, str | int] = {
             "pageSize": PAGE_SIZE,
@@ -243,10 +250,12 @@ class GenesysClient:
         page = self._parse(IntegrationPage, response, "GET", INTEGRATIONS_PATH)
         filtered = all(i.type_id in (None, integration_type) for i in page.entities)
         if filtered and (page.page_count or 1) <= 1 and len(page.entities) < PAGE_SIZE:
-            return len({i.id for i in page.entities})
+            unique = list({i.id: i for i in page.entities}.values())
+            return len(unique), unique
         if filtered and page.total is not None and page.total >= len(page.entities):
-            return page.total
-        return len(self.list_integrations(integration_type))
+            return page.total, list(page.entities)
+        listed = self.list_integrations(integration_type)
+        return len(listed), listed
 
     def available_topics(self) -> list[AvailableTopic]:
         """The org's notification topic catalog, with transports (cached per process)."""
