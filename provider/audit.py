@@ -37,7 +37,7 @@ _warned: set[str] = set()
 
 @dataclass
 class AuditRecord:
-    """What one create / update / delete / adopt / rollback did, and how it ended."""
+    """What one create / update / delete / adopt / recover / rollback did, and how it ended."""
 
     operation: str
     integration_id: str | None

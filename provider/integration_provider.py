@@ -456,8 +456,10 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 raise RolledBackError(
                     f"creating integration {name!r} failed after it was posted ({_brief(cause)}),"
                     f" and deleting the half-created integration {integration_id} failed too"
-                    f" ({_brief(delete_err)}); delete it in Genesys Cloud Admin > Integrations or"
-                    f" adopt it with adopt_integration_id={integration_id!r}"
+                    f" ({_brief(delete_err)}); the next `pulumi up` takes it over while the"
+                    " resource keeps its name, AWS account, region and suffix; otherwise delete it"
+                    " in Genesys Cloud Admin > Integrations or adopt it with"
+                    f" adopt_integration_id={integration_id!r}"
                 ) from cause
         raise RolledBackError(
             f"creating integration {name!r} failed ({_brief(cause)}); the half-created integration"

@@ -233,7 +233,7 @@ def test_emulator_down_mid_up_and_back_then_up_again_leaves_no_orphan(
     ws.pulumi("preview", "--expect-no-changes")
 
 
-def test_outage_past_the_retry_budget_names_every_integration_it_leaves(
+def test_outage_past_the_retry_budget_leaves_one_integration_per_resource_after_the_next_up(
     workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
 ) -> None:
     ws = stack(workspace_factory, emulator, **{"genesyscloud:retryBudget": "2"})
@@ -252,6 +252,20 @@ def test_outage_past_the_retry_budget_names_every_integration_it_leaves(
     # adopt them, so nothing is left behind silently.
     for integration_id in left:
         assert f"adopt_integration_id={integration_id!r}" in output, output
+
+    # The next up takes them over (same derived names, same partner event sources) instead of
+    # creating new ones beside them: exactly one integration per resource, none orphaned.
+    again = ws.pulumi("up", "--yes")
+    state = ws.resources()
+    assert sorted(r["outputs"]["resource_name"] for r in state) == ["audits", "orders"]
+    assert {i["id"] for i in emulator.integrations()} == {r["id"] for r in state} == set(left)
+    for resource in state:
+        assert resource["outputs"]["reported_state"] == "ACTIVE"
+        config = emulator.integration_config(resource["id"])
+        assert config["name"] == resource["outputs"]["integration_name"]
+        assert config["properties"]["eventFilter"] == AUDITS
+        assert f"integration {resource['id']}" in again.text, again
+    ws.pulumi("preview", "--expect-no-changes")
 
 
 def test_stack_export_holds_no_secret_and_refresh_forgets_a_deleted_integration(
