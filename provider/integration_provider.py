@@ -327,9 +327,9 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 record.operation, record.integration_id = "recover", integration.id
                 pulumi.log.warn(
                     f"integration {integration.id} ({integration.name!r}) was left behind by an"
-                    f" earlier failed create of {name!r} (same AWS account, region and event"
-                    " source suffix); it is taken over and configured instead of creating"
-                    " another"
+                    f" earlier failed create of {name!r} (its name, and an AWS account, region"
+                    " and event source suffix that are this resource's or not yet set); it is"
+                    " taken over and configured instead of creating another"
                 )
                 try:
                     integration, version = self._converge(
