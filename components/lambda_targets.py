@@ -10,6 +10,7 @@ it (`aws:SourceArn` = `rule/<bus>/*`), so nothing grows with the number of rules
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -188,6 +189,7 @@ class LambdaFunctions:
         if isinstance(function.arn, str):
             unqualified, qualifier = _split_qualifier(function.arn)
             function_name = unqualified
+            _claim_invoke_config(function.arn, name, function.field)
         self.invoke_configs[function.key] = aws.lambda_.FunctionEventInvokeConfig(
             f"{name}-{function.key}-async",
             function_name=function_name,
@@ -236,6 +238,31 @@ class LambdaFunctions:
             ),
         )
         return [resource]
+
+
+# The subscription that owns each function's async invoke config in this program run, keyed by
+# the run's resource monitor: SETTINGS is one object for the process (configure() only sets its
+# attributes), so mocked runs in one test process would otherwise see each other's claims.
+_INVOKE_CONFIGS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str | None], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _claim_invoke_config(function_arn: str, subscription: str, field: str) -> None:
+    """Raise when another subscription of this program already configures the function's async
+    invocation: Lambda keeps one config per function and qualifier, so the second would
+    overwrite the first's destination, and destroying either would remove it for both."""
+    claimed = _INVOKE_CONFIGS.setdefault(policy_size.program_run(), {})
+    owner = claimed.setdefault(_split_qualifier(function_arn), subscription)
+    if owner != subscription:
+        raise SubscriptionArgsError(
+            f"{field}: subscriptions {owner!r} and {subscription!r} both target {function_arn}"
+            " and would each set its async invoke config (retries and on-failure destination);"
+            " Lambda keeps one per function. Set async_invoke.external_functions to false on"
+            f" {subscription!r} (and grant its role sqs:SendMessage on the dead-letter queue"
+            " yourself if you want its failures there), or give each its own function.",
+            field=field,
+        )
 
 
 def _placeholder_bus_arn(suffix: str, function_arn: str) -> str:

@@ -53,11 +53,16 @@ def check_queue_policy(
     )
 
 
-# Statements added to one function by the subscriptions of this program run, keyed by the
-# runtime settings object so each (mocked or real) program run counts afresh.
+# Statements added to one function by the subscriptions of this program run, keyed by the run's
+# resource monitor so each (mocked or real) run starts afresh (SETTINGS is one object per process).
 _SHARED: weakref.WeakKeyDictionary[Any, dict[str, list[tuple[str, dict[str, Any]]]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def program_run() -> Any:
+    """A key for this program run: its resource monitor (the settings object outside one)."""
+    return pulumi.runtime.settings.get_monitor() or pulumi.runtime.settings.SETTINGS
 
 
 def add_function_statement(
@@ -65,7 +70,7 @@ def add_function_statement(
 ) -> int:
     """Record `subscription`'s statement on `function_arn`; raise when the function's policy
     with every statement this program adds would pass Lambda's limit. Returns its size."""
-    program = _SHARED.setdefault(pulumi.runtime.settings.SETTINGS, {})
+    program = _SHARED.setdefault(program_run(), {})
     held = program.setdefault(function_arn, [])
     held[:] = [(owner, s) for owner, s in held if owner != subscription]
     held.append((subscription, statement))

@@ -497,13 +497,13 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         )
 
 
-# Event source suffixes claimed by the subscriptions of this program run, keyed by the runtime
-# settings object so each (mocked or real) run starts afresh.
+# Event source suffixes claimed by the subscriptions of this program run, keyed by the run's
+# resource monitor so each (mocked or real) run starts afresh (SETTINGS is one object per process).
 _SUFFIXES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _claim_suffix(name: str, suffix: str) -> None:
-    claimed = _SUFFIXES.setdefault(pulumi.runtime.settings.SETTINGS, {})
+    claimed = _SUFFIXES.setdefault(policy_size.program_run(), {})
     owner = claimed.setdefault(suffix, name)
     if owner != name:
         raise SubscriptionArgsError(

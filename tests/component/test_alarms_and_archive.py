@@ -170,7 +170,9 @@ def test_archives_of_long_suffixes_that_share_their_first_48_characters_are_name
         for end in ("a", "b"):
             last = GenesysEventBridgeSubscription(
                 f"{stem}-{end}",
-                SubscriptionArgs(topics=TOPICS, archive=ArchiveArgs(), lambda_arn=FUNCTION),
+                SubscriptionArgs(
+                    topics=TOPICS, archive=ArchiveArgs(), lambda_arn=f"{FUNCTION}-{end}"
+                ),
             )
         return last
 

@@ -258,8 +258,14 @@ def test_one_function_shared_by_too_many_subscriptions_is_refused() -> None:
     def program() -> Any:
         last = None
         for i in range(60):
+            # The first owns the function's async invoke config; the others only invoke it.
             last = GenesysEventBridgeSubscription(
-                f"s{i:02d}", SubscriptionArgs(topics=TOPICS, lambda_arn=shared)
+                f"s{i:02d}",
+                SubscriptionArgs(
+                    topics=TOPICS,
+                    lambda_arn=shared,
+                    async_invoke=AsyncInvokeArgs(external_functions=i == 0),
+                ),
             )
         return last
 
@@ -268,3 +274,35 @@ def test_one_function_shared_by_too_many_subscriptions_is_refused() -> None:
     message = str(caught.value)
     assert caught.value.field == "lambda_arn"
     assert f"resource policy of {shared}" in message and "over Lambda's 20,480" in message
+
+
+def test_two_subscriptions_cannot_both_own_a_functions_async_invoke_config() -> None:
+    # Lambda keeps one async invoke config per function (and qualifier): the second would
+    # overwrite the first's dead-letter destination, and destroying either removes it for both.
+    shared = function_arn("shared")
+
+    def program() -> Any:
+        GenesysEventBridgeSubscription("a", SubscriptionArgs(topics=TOPICS, lambda_arn=shared))
+        return GenesysEventBridgeSubscription(
+            "b", SubscriptionArgs(topics=TOPICS, lambda_arn=shared)
+        )
+
+    with pytest.raises(SubscriptionArgsError) as caught:
+        run_program(program)
+    message = str(caught.value)
+    assert caught.value.field == "lambda_arn"
+    assert "'a'" in message and "'b'" in message and "async_invoke.external_functions" in message
+
+    # Left to one of them, the function is shared.
+    def one_owner() -> Any:
+        GenesysEventBridgeSubscription("a", SubscriptionArgs(topics=TOPICS, lambda_arn=shared))
+        return GenesysEventBridgeSubscription(
+            "b",
+            SubscriptionArgs(
+                topics=TOPICS,
+                lambda_arn=shared,
+                async_invoke=AsyncInvokeArgs(external_functions=False),
+            ),
+        )
+
+    assert [c.name for c in run_program(one_owner).of_type(INVOKE_CONFIG)] == ["a-callback-async"]
