@@ -290,9 +290,22 @@ def _plan_archive(
 # AWS length limits, which would otherwise fail only at `up`, in the provider's words.
 _AUTONAME_SUFFIX = 8
 _MAX_FUNCTION_NAME = 64  # Lambda function name
+_SQS_LAMBDA_NAME = re.compile(r"[A-Za-z0-9_-]+")  # what Lambda, SQS and SNS names accept
 
 
 def _check_generated_names(name: str, args: SubscriptionArgs) -> None:
+    own_topic = args.alarms is not None and args.alarms.topic_arn is None
+    if (args.lambda_arn is None or args.dead_letter_queue or own_topic) and not (
+        _SQS_LAMBDA_NAME.fullmatch(name)
+    ):
+        # The callback function, the dead-letter queue and the alarm topic are named after it.
+        raise SubscriptionArgsError(
+            f"the subscription name {name!r} may hold only letters, digits, '-' and '_' (no"
+            " '.' or other characters): the callback function, the dead-letter queue and the"
+            " alarm topic are named after it, and Lambda, SQS and SNS refuse other characters."
+            " Rename the subscription.",
+            field="name",
+        )
     if args.lambda_arn is None:
         function = f"{name}-callback"
         if len(function) + _AUTONAME_SUFFIX > _MAX_FUNCTION_NAME:

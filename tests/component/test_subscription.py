@@ -352,16 +352,23 @@ def test_an_account_other_than_the_deploying_one_is_refused_naming_both() -> Non
     assert f"Set aws_account_id to {ACCOUNT_ID}" in message
 
 
+# Names that Lambda, SQS and SNS refuse are fine when nothing is named after them.
+NAMES_NOTHING = {"lambda_arn": EXTERNAL_ARN, "dead_letter_queue": False}
+
+
 @pytest.mark.parametrize(
-    ("name", "suffix"),
+    ("name", "suffix", "kwargs"),
     [
-        ("cx events/prod", "test-cx-events-prod"),
-        ("a" * 47, "test-" + "a" * 47),  # the longest name a callback function allows
-        ("__ok.name-1__", "test-__ok.name-1__"),
+        ("cx events/prod", "test-cx-events-prod", NAMES_NOTHING),
+        ("a" * 47, "test-" + "a" * 47, {}),  # the longest name a callback function allows
+        ("__ok.name-1__", "test-__ok.name-1__", NAMES_NOTHING),
+        ("__ok_name-1__", "test-__ok_name-1__", {}),
     ],
 )
-def test_event_source_suffix_defaults_to_stack_and_sanitized_name(name: str, suffix: str) -> None:
-    deployment = run_program(subscribe(name))
+def test_event_source_suffix_defaults_to_stack_and_sanitized_name(
+    name: str, suffix: str, kwargs: dict[str, Any]
+) -> None:
+    deployment = run_program(subscribe(name, **kwargs))
     assert deployment.one(INTEGRATION_TYPE).inputs["event_source_suffix"] == suffix
     assert deployment.outputs["event_bus_name"] == source_name(suffix)
 
@@ -796,5 +803,13 @@ def test_names_too_long_for_aws_fail_at_preview_naming_the_field() -> None:
     assert caught.value.field == "name" and "at most 47" in str(caught.value)
     # With an existing function there is no callback to name.
     plan_subscription("n" * 48, SubscriptionArgs(topics=topics, lambda_arn=EXTERNAL_ARN))
+    # Lambda function, SQS queue and SNS topic names take no '.': "cx.events-dlq-..." fails.
+    with pytest.raises(SubscriptionArgsError) as caught:
+        plan_subscription("cx.events", SubscriptionArgs(topics=topics))
+    assert caught.value.field == "name" and "'.'" in str(caught.value)
+    plan_subscription(
+        "cx.events",
+        SubscriptionArgs(topics=topics, lambda_arn=EXTERNAL_ARN, dead_letter_queue=False),
+    )
     # Permissions are per function, not per rule: a long rule name no longer matters there.
     plan_subscription("n" * 40, SubscriptionArgs(topics=topics, rules=[RuleArgs(name="r" * 30)]))
