@@ -162,7 +162,7 @@ class HttpsTarget(_Delivery):
     """An HTTPS endpoint, called through an EventBridge connection and API destination."""
 
     endpoint: str
-    """The https URL called for each event (`*` placeholders take `path_parameters`)."""
+    """The https URL called for each event (no `*` path placeholders: none are filled)."""
 
     auth: ApiAuth
     """How EventBridge authenticates: API key, Basic, or OAuth client credentials."""

@@ -215,6 +215,14 @@ def _check_https(target: HttpsTarget, fail: _Fail) -> None:
     problem = https_problem(target.endpoint)
     if problem:
         raise fail(f"endpoint {problem}.", "endpoint")
+    if "*" in target.endpoint:
+        # EventBridge fills each `*` from the target's path parameters, which this target
+        # does not set: PutTargets would refuse it.
+        raise fail(
+            f"endpoint {target.endpoint!r} has a '*' path placeholder; HttpsTarget sends no path"
+            " parameters, so give the full URL without '*'.",
+            "endpoint",
+        )
     if (
         isinstance(target.rate_limit_per_second, bool)
         or not isinstance(target.rate_limit_per_second, int)

@@ -463,6 +463,15 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "got a dict",
         ),
         (
+            # A `*` needs a path parameter per call, which HttpsTarget has no field for.
+            HttpsTarget(
+                endpoint="https://hooks.example.com/tenants/*/events",
+                auth=ApiKeyAuth(header="k", value="v"),
+            ),
+            "rules.targets[0].endpoint",
+            "'*'",
+        ),
+        (
             SqsTarget(queue_arn=OWN_QUEUE),
             "rules.targets[0].message_group_id",
             "FIFO queue",
