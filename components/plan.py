@@ -116,6 +116,7 @@ def plan_subscription(
     suffix = _event_source_suffix(name, args.event_source_suffix, stack)
     _check_delivery(args)
     _check_settings(args)
+    _check_tags(args.tags)
     max_pattern = _quota(
         args.quotas.max_pattern_length, MAX_PATTERN_LENGTH, field="quotas.max_pattern_length"
     )
@@ -454,6 +455,38 @@ def _check_settings(args: SubscriptionArgs) -> None:
                 f" {period * periods} seconds, more than CloudWatch's 86400 (one day); lower"
                 f" evaluation_periods to at most {86400 // period}, or shorten the period.",
                 field="alarms.evaluation_periods",
+            )
+
+
+def _check_tags(tags: object) -> None:
+    """AWS's tag rules, which every tagged resource of the subscription would otherwise break."""
+    if tags is None:
+        return
+    if not isinstance(tags, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
+    ):
+        raise SubscriptionArgsError("tags must map strings to strings.", field="tags")
+    if len(tags) > 50:
+        raise SubscriptionArgsError(
+            f"tags has {len(tags)} tags; AWS allows at most 50 per resource. Drop some.",
+            field="tags",
+        )
+    for key, value in tags.items():
+        if key.lower().startswith("aws:"):
+            raise SubscriptionArgsError(
+                f"tags: the key {key!r} uses the prefix 'aws:', which AWS has reserved for its own"
+                " tags; rename it.",
+                field="tags",
+            )
+        if not 1 <= len(key) <= 128:
+            raise SubscriptionArgsError(
+                f"tags: the key {key[:40]!r}... has {len(key)} characters; AWS allows 1 to 128.",
+                field="tags",
+            )
+        if len(value) > 256:
+            raise SubscriptionArgsError(
+                f"tags: the value of {key!r} has {len(value)} characters; AWS allows up to 256.",
+                field="tags",
             )
 
 

@@ -766,6 +766,11 @@ def test_the_real_pattern_is_checked_again_once_the_source_is_known() -> None:
             "letters, digits",
         ),
         ({"log_retention_in_days": 2}, "log_retention_in_days", None, "one of"),
+        # AWS reserves the aws: prefix: every tagged resource would fail at `up`.
+        ({"tags": {"aws:team": "cx"}}, "tags", None, "reserved"),
+        ({"tags": {"k" * 129: "v"}}, "tags", None, "128"),
+        ({"tags": {"team": "v" * 257}}, "tags", None, "256"),
+        ({"tags": {f"t{i}": "v" for i in range(51)}}, "tags", None, "50"),
     ],
 )
 def test_bad_arguments_are_refused_naming_the_field(
