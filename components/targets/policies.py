@@ -82,7 +82,8 @@ def firehose_s3_policy(bucket_arn: str, prefix: str) -> dict[str, Any]:
                 "Sid": "ObjectsUnderPrefix",
                 "Effect": "Allow",
                 "Action": ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
-                "Resource": f"{bucket_arn}/{prefix}*",
+                # Firehose expands `!{...}` expressions into the key: grant up to the first one.
+                "Resource": f"{bucket_arn}/{prefix.split('!{', 1)[0]}*",
             },
         ],
     }

@@ -585,3 +585,30 @@ def test_two_stacks_in_one_account_name_their_target_resources_apart(
         prod_names = {r.inputs[key] for r in prod.of_type(typ)}
         assert test_names and prod_names
         assert not test_names & prod_names, f"{typ}: both stacks name {test_names & prod_names}"
+
+
+def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() -> None:
+    # Firehose expands `!{timestamp:...}` into the key (genesys/2026/12/01/...): a policy on the
+    # literal `genesys/!{timestamp:yyyy/MM/dd}/*` would deny every write.
+    deployment = run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events",
+            SubscriptionArgs(
+                topics=TOPICS,
+                aws_region=REGION,
+                rules=[
+                    RuleArgs(
+                        name="firehose",
+                        targets=[
+                            FirehoseTarget(
+                                bucket_arn=BUCKET, prefix="genesys/!{timestamp:yyyy/MM/dd}/"
+                            )
+                        ],
+                    )
+                ],
+            ),
+        )
+    )
+    s3_policy = deployment.named(child("firehose-target-0-stream-role-policy"))
+    resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
+    assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/*")}
