@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 
 from genesys_eventbridge.components import (
@@ -180,12 +181,10 @@ def replay(declared: Deployment) -> dict[str, Any]:
     other = boto3.client("sts", region_name=REGION).assume_role(
         RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/central-admin", RoleSessionName="test"
     )["Credentials"]
-    session = boto3.Session(
-        aws_access_key_id=other["AccessKeyId"],
-        aws_secret_access_key=other["SecretAccessKey"],
-        aws_session_token=other["SessionToken"],
-        region_name=OTHER_REGION,
-    )
+    # moto's temporary credentials for the assumed role, set on the session positionally.
+    assumed = botocore.session.get_session()
+    assumed.set_credentials(other["AccessKeyId"], other["SecretAccessKey"], other["SessionToken"])
+    session = boto3.Session(botocore_session=assumed, region_name=OTHER_REGION)
     central = session.client("events")
     central_sqs = session.client("sqs")
     central.create_event_bus(Name="central")
