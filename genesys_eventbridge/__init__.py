@@ -6,8 +6,9 @@ own `provider` or `components` packages:
 - `genesys_eventbridge.provider`: the `EventBridgeIntegration` dynamic resource and its API client;
 - `genesys_eventbridge.components`: the `GenesysEventBridgeSubscription` component;
 - `genesys_eventbridge.emulator`: a local Genesys Cloud emulator for dry runs and tests;
-- `python -m genesys_eventbridge <command>`: the command line (`--help` lists the commands).
+- `genesys_eventbridge.cli`: the command line, `python -m genesys_eventbridge <command>`
+  (`--help` lists the commands).
 
-In a checkout the subpackages are links to the repository's top-level `provider/`, `components/`
-and `emulator/` folders (the project's layout); a wheel holds them here as ordinary folders.
+Layers import downwards only: `cli` -> `components` -> `provider`; the emulator imports none of
+them.
 """

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from genesys_eventbridge.provider.commands import COMMANDS
-from genesys_eventbridge.provider.commands.parser import CommandParser, ParserExit
+from genesys_eventbridge.cli import COMMANDS
+from genesys_eventbridge.cli.parser import CommandParser, ParserExit
 
 PROG = "python -m genesys_eventbridge"
 

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
+from genesys_eventbridge.cli.output import terminal_width
 from genesys_eventbridge.components.args import RuleArgs, SubscriptionArgs
-from genesys_eventbridge.components.lambda_targets import check_function_arn
+from genesys_eventbridge.components.lambda_arns import check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import PatternError, validate_pattern
 from genesys_eventbridge.components.plan import plan_subscription
 from genesys_eventbridge.components.stack_config import StackConfigError, parse_subscriptions
 from genesys_eventbridge.emulator.validation import activation_problem
 from genesys_eventbridge.provider import schema
-from genesys_eventbridge.provider.commands.output import terminal_width
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
 
 TOPIC = "v2.detail.events.conversation.{id}.customer.start"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genesys_eventbridge.emulator import GenesysEmulator
-from genesys_eventbridge.provider.commands.environment import (
+from genesys_eventbridge.cli.environment import (
     SettingsSource,
     read_stack_config,
     resolve_settings,
 )
+from genesys_eventbridge.emulator import GenesysEmulator
 from tests.commands.conftest import as_cli_json, calls, path_with, run_cli, set_stacks
 
 

@@ -31,9 +31,6 @@ from tests.engine.integration_host import NEWS, SECRET_KEY, checked, start_host
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED = (
     "genesys_eventbridge",
-    "provider",
-    "components",
-    "emulator",
     "pyproject.toml",
     "README.md",
     "requirements.txt",
@@ -127,8 +124,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     for name in PACKAGED:
         path = ROOT / name
         if path.is_dir():
-            # Follows the checkout's links (genesys_eventbridge/provider -> ../provider), as git
-            # checkouts and sdists do.
             shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(path, source / name)

@@ -30,7 +30,8 @@ from genesys_eventbridge.components.lambda_targets import (
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.plan import RulePlan, SubscriptionPlan, plan_subscription
-from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, declare_target
+from genesys_eventbridge.components.target_kinds import declare_target
+from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.integration_resource import (
     EventBridgeIntegration,

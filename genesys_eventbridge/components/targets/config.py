@@ -32,7 +32,7 @@ from genesys_eventbridge.components.targets.checks import MAX_RATE, MIN_RATE, ht
 
 NAMESPACE = "genesys-eventbridge"
 SUBSCRIPTIONS_KEY = f"{NAMESPACE}:subscriptions"
-ARN_TAG = "arn"
+ARN_TAG = t.ARN_TAG
 KINDS = tuple(t.TARGET_KINDS)
 
 
@@ -322,8 +322,7 @@ TargetConfig = Annotated[
 ]
 """One entry of `rules[..].targets`."""
 
-TAGS = frozenset({ARN_TAG, *KINDS})
-"""The union tags pydantic puts into error locations (not part of the config path)."""
+TAGS = t.CONFIG_TAGS
 
 
 def to_targets(

@@ -10,12 +10,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from genesys_eventbridge.provider.commands.endpoints import (
+from genesys_eventbridge.cli.endpoints import (
     check_endpoint,
     stack_endpoints,
     tls_context,
 )
-from genesys_eventbridge.provider.commands.environment import (
+from genesys_eventbridge.cli.environment import (
     CLIENT_ID,
     CLIENT_SECRET,
     CREDENTIALS_FIX,
@@ -33,8 +33,8 @@ from genesys_eventbridge.provider.commands.environment import (
     setting_problem,
     settings_source,
 )
-from genesys_eventbridge.provider.commands.outcome import PASSING, Outcome, Status
-from genesys_eventbridge.provider.commands.parser import (
+from genesys_eventbridge.cli.outcome import PASSING, Outcome, Status
+from genesys_eventbridge.cli.parser import (
     CommandParser,
     command_parser,
     returns_parser_exit,

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from genesys_eventbridge.provider.commands.environment import (
+from genesys_eventbridge.cli.environment import (
     CREDENTIALS_FIX,
     StackConfigUnavailable,
     add_source_options,
@@ -16,8 +16,8 @@ from genesys_eventbridge.provider.commands.environment import (
     setting_problem,
     settings_source,
 )
-from genesys_eventbridge.provider.commands.output import render_table, terminal_width
-from genesys_eventbridge.provider.commands.parser import (
+from genesys_eventbridge.cli.output import render_table, terminal_width
+from genesys_eventbridge.cli.parser import (
     CommandParser,
     command_parser,
     returns_parser_exit,

@@ -201,3 +201,8 @@ TARGET_KINDS: Mapping[str, type[_Delivery]] = {
     "https": HttpsTarget,
 }
 """The `kind` of each target in stack config -> its class."""
+
+ARN_TAG = "arn"
+"""The stack-config tag of a target given as a plain string (a Lambda ARN or `callback`)."""
+CONFIG_TAGS = frozenset({ARN_TAG, *TARGET_KINDS})
+"""The union tags pydantic puts into error locations of stack-config targets (not config path)."""

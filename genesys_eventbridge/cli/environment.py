@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from genesys_eventbridge.provider.commands.parser import CommandParser
+from genesys_eventbridge.cli.parser import CommandParser
 from genesys_eventbridge.provider.genesys import (
     SETTING_KEYS,
     ConfigurationError,

@@ -1,9 +1,8 @@
-"""The seam between a subscription's rules and its targets: one declarer per target kind.
+"""The seam between a subscription's rules and its targets: what a target kind is given.
 
 The subscription plans its rules, declares the bus, the rules and the dead-letter queue, then
-hands every (rule, target) pair to `declare_target`, which calls the declarer registered for the
-target's kind. Lambda targets (ARN strings, Outputs and `CALLBACK_TARGET`) are built in; other
-kinds register a `TargetKind` with `register_target_kind(spec_type, kind)`.
+hands every (rule, target) pair to its kind (`target_kinds`), whose declarer receives the
+`TargetContext` the subscription's targets share and the `RuleTarget` itself.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-
-from genesys_eventbridge.components.limits import SubscriptionArgsError
 
 if TYPE_CHECKING:
     import pulumi_aws as aws
@@ -102,46 +99,3 @@ class TargetKind:
     name: str
     check: Check
     declare: Declare
-
-
-_KINDS: dict[type, TargetKind] = {}
-
-
-def register_target_kind(spec_type: type, kind: TargetKind) -> None:
-    """Make targets of `spec_type` (a typed target class) deliverable."""
-    _KINDS[spec_type] = kind
-
-
-def kind_of(spec: Any) -> TargetKind | None:
-    """The kind that handles `spec`: Lambda for strings and Outputs, else a registered one."""
-    from genesys_eventbridge.components import lambda_targets
-    from genesys_eventbridge.components.targets import kinds  # noqa: F401 (registers the kinds)
-
-    if isinstance(spec, (str, pulumi.Output)):
-        return lambda_targets.LAMBDA_KIND
-    for spec_type in type(spec).__mro__:
-        if spec_type in _KINDS:
-            return _KINDS[spec_type]
-    return None
-
-
-def check_target(rule: str, index: int, spec: Any, region: object) -> None:
-    """Plan-time check of one target: its kind is known and its spec is valid."""
-    kind = kind_of(spec)
-    if kind is None:
-        known = ", ".join(sorted(t.__name__ for t in _KINDS)) or "none registered"
-        raise SubscriptionArgsError(
-            f"rule {rule!r}: targets[{index}] is a {type(spec).__name__}, not a target kind;"
-            f" give a Lambda function ARN, CALLBACK_TARGET, or a typed target ({known}).",
-            field=f"rules.targets[{index}]",
-            rule=rule,
-        )
-    kind.check(rule, index, spec, region)
-
-
-def declare_target(context: TargetContext, target: RuleTarget) -> list[pulumi.Resource]:
-    """Declare one rule's target through its kind's declarer."""
-    kind = kind_of(target.spec)
-    if kind is None:  # checked at plan time; a spec swapped since then is a programming error
-        raise TypeError(f"no target kind for {type(target.spec).__name__}")
-    return kind.declare(context, target)

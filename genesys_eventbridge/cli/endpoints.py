@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from genesys_eventbridge.provider.commands.outcome import Outcome
+from genesys_eventbridge.cli.outcome import Outcome
 
 TIMEOUT_S = 10.0
 CA_FIX = (

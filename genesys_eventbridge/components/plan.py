@@ -10,13 +10,15 @@ from typing import Any
 
 import pulumi
 
-from genesys_eventbridge.components import iam, limits, policy_size, target_wiring
+from genesys_eventbridge.components import iam, limits, policy_size, target_kinds
 from genesys_eventbridge.components.args import (
     CALLBACK_TARGET,
     LambdaCodeArgs,
     RuleArgs,
     SubscriptionArgs,
 )
+from genesys_eventbridge.components.event_source import placeholder_source
+from genesys_eventbridge.components.lambda_arns import check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import MAX_PATTERN_LENGTH, build_pattern, pattern_json
 from genesys_eventbridge.components.targets.args import LambdaTarget
@@ -30,10 +32,6 @@ def lambda_spec(target: Any) -> Any:
 
 
 DEFAULT_RULE = "default"
-EVENT_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
-# Genesys organization ids are UUIDs: 36 characters. The real event source name is known only
-# once the integration exists, so preview checks pattern sizes against a stand-in of equal length.
-ORG_ID_LENGTH = 36
 # Kept short so rule names may be long: EventBridge counts the prefix within its 64 characters.
 RULE_PREFIX_LENGTH = 24
 
@@ -91,11 +89,6 @@ class SubscriptionPlan:
     def uses_callback(self) -> bool:
         """Whether any rule targets the subscription's own callback function."""
         return any(target == CALLBACK_TARGET for rule in self.rules for target in rule.targets)
-
-
-def placeholder_source(suffix: str) -> str:
-    """An event source name as long as the real one will be, for exact size checks at preview."""
-    return f"{EVENT_SOURCE_PREFIX}{'0' * ORG_ID_LENGTH}/{suffix}"
 
 
 def default_suffix(name: str, stack: str | None) -> str:
@@ -373,8 +366,6 @@ def _check_delivery(args: SubscriptionArgs) -> None:
     if args.lambda_code is not None:
         _check_code(args.lambda_code)
     if isinstance(args.lambda_arn, str):
-        from genesys_eventbridge.components.lambda_targets import check_function_arn
-
         check_function_arn(args.lambda_arn, args.aws_region, field="lambda_arn")
     if args.lambda_arn is None and args.log_retention_in_days not in limits.LOG_RETENTION_DAYS:
         raise SubscriptionArgsError(
@@ -629,7 +620,7 @@ def _rule_targets(rule: RuleArgs, region: object) -> tuple[Any, ...]:
             rule=rule.name,
         )
     for index, target in enumerate(rule.targets):
-        target_wiring.check_target(rule.name, index, target, region)
+        target_kinds.check_target(rule.name, index, target, region)
     # A typed LambdaTarget is planned as the plain spec (ARN or CALLBACK_TARGET) every Lambda
     # target shares a permission by; its input and retry settings ride in `target_options`.
     targets = tuple(lambda_spec(target) for target in rule.targets)

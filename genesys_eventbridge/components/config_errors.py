@@ -18,6 +18,8 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
+from genesys_eventbridge.components.targets.args import CONFIG_TAGS
+
 # A snake_case identifier of two or more words (aws_account_id, lambda_code.code's parts).
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # Fields whose value YAML may read as a number when it is left unquoted.
@@ -29,13 +31,11 @@ _QUOTE_HINT = (
 
 def config_path(loc: Iterable[int | str]) -> str:
     """`("subscriptions", 0, "lambdaCode", "path")` -> `subscriptions[0].lambdaCode.path`."""
-    from genesys_eventbridge.components.targets.config import TAGS
-
     path = ""
     parts = list(loc)
     for position, part in enumerate(parts):
         # pydantic names the target kind it tried (`targets[0].https.endpoint`): not a path.
-        if part in TAGS and position >= 2 and parts[position - 2] == "targets":
+        if part in CONFIG_TAGS and position >= 2 and parts[position - 2] == "targets":
             continue
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path

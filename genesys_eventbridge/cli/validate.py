@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from genesys_eventbridge.provider.commands.environment import (
+from genesys_eventbridge.cli.environment import (
     StackConfigUnavailable,
     fix_for,
     read_stack_json,
 )
-from genesys_eventbridge.provider.commands.parser import (
+from genesys_eventbridge.cli.parser import (
     CommandParser,
     command_parser,
     returns_parser_exit,

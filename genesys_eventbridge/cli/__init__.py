@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from genesys_eventbridge.provider.commands import doctor, match, topics, validate
+from genesys_eventbridge.cli import doctor, match, topics, validate
 
 
 class CommandFunction(Protocol):

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from genesys_eventbridge.components.patterns import Mismatch, PatternError, build_pattern, explain
-from genesys_eventbridge.provider.commands.environment import SUBSCRIPTIONS_KEY
-from genesys_eventbridge.provider.commands.parser import (
+from genesys_eventbridge.cli.environment import SUBSCRIPTIONS_KEY
+from genesys_eventbridge.cli.parser import (
     CommandParser,
     command_parser,
     returns_parser_exit,
 )
+from genesys_eventbridge.components.patterns import Mismatch, PatternError, build_pattern, explain
 
 NAME = "match"
 SUMMARY = (
@@ -216,7 +216,8 @@ def _stack_rules(path: Path, only: str | None) -> list[Rule]:
     # The stack program's own loaders: the same validation, errors with their config paths.
     import yaml  # pulumi's own dependency: the stack files are YAML
 
-    from genesys_eventbridge.components.plan import placeholder_source, plan_subscription
+    from genesys_eventbridge.components.event_source import placeholder_source
+    from genesys_eventbridge.components.plan import plan_subscription
     from genesys_eventbridge.components.stack_config import StackConfigError, parse_subscriptions
 
     try:

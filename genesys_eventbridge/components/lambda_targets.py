@@ -9,7 +9,6 @@ it (`aws:SourceArn` = `rule/<bus>/*`), so nothing grows with the number of rules
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,58 +19,18 @@ import pulumi_aws as aws
 
 from genesys_eventbridge.components import iam, policy_size
 from genesys_eventbridge.components.args import CALLBACK_TARGET
+from genesys_eventbridge.components.event_source import placeholder_source
+from genesys_eventbridge.components.lambda_arns import LAMBDA_ARN, check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
-from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext, TargetKind
+from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets.resources import delivery_args
 
 if TYPE_CHECKING:
     from genesys_eventbridge.components.plan import SubscriptionPlan
 
-# arn:<partition>:lambda:<region>:<account>:function:<name>[:<version or alias>], ASCII only.
-LAMBDA_ARN = re.compile(
-    r"arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-[0-9]):([0-9]{12}):function:"
-    r"([A-Za-z0-9_-]{1,64})(?::([A-Za-z0-9_$-]{1,128}))?",
-    re.ASCII,
-)
 EXTRAS_KEY = "lambda"
 # pulumi-aws names a resource `<logical name>-<7 random characters>`.
 _AUTONAME_SUFFIX = 8
-
-
-def check_lambda_target(rule: str, index: int, spec: Any, region: object) -> None:
-    """A Lambda target is `CALLBACK_TARGET`, an Output, or a function ARN in the bus's region."""
-    if isinstance(spec, pulumi.Output) or spec == CALLBACK_TARGET:
-        return
-    check_function_arn(
-        spec, region, field=f"rules.targets[{index}]", rule=rule, what=f"targets[{index}]"
-    )
-
-
-def check_function_arn(
-    arn: str, region: object, *, field: str, rule: str | None = None, what: str | None = None
-) -> None:
-    """Raise SubscriptionArgsError unless `arn` is a Lambda function ARN in `region` if known."""
-    what = what or field
-    where = f"rule {rule!r}: " if rule else ""
-    match = LAMBDA_ARN.fullmatch(arn)
-    if match is None:
-        raise SubscriptionArgsError(
-            f"{where}{what} {arn!r} is not a Lambda function ARN"
-            " (arn:aws:lambda:<region>:<account>:function:<name>); give the function's ARN, or a"
-            " typed target for other services.",
-            field=field,
-            rule=rule,
-        )
-    function_region = match.group(2)
-    if isinstance(region, str) and function_region != region:
-        raise SubscriptionArgsError(
-            f"{where}{what} {arn!r} is in {function_region}, but the subscription's bus and"
-            f" rules are in {region}: EventBridge invokes only functions in the bus's region."
-            f" Use a function in {region}, or route to a bus in {function_region} with an"
-            " event-bus target.",
-            field=field,
-            rule=rule,
-        )
 
 
 @dataclass(frozen=True)
@@ -267,8 +226,6 @@ def _claim_invoke_config(function_arn: str, subscription: str, field: str) -> No
 
 def _placeholder_bus_arn(suffix: str, function_arn: str) -> str:
     """A bus ARN as long as the real one, for sizing a statement before the bus exists."""
-    from genesys_eventbridge.components.plan import placeholder_source
-
     parts = function_arn.split(":")
     return f"arn:{parts[1]}:events:{parts[3]}:{parts[4]}:event-bus/{placeholder_source(suffix)}"
 
@@ -288,10 +245,6 @@ def role_lookup(
     return found.role
 
 
-def _declare_lambda_target(context: TargetContext, target: RuleTarget) -> list[pulumi.Resource]:
+def declare_lambda_target(context: TargetContext, target: RuleTarget) -> list[pulumi.Resource]:
     functions: LambdaFunctions = context.extras[EXTRAS_KEY]
     return functions.declare_target(target)
-
-
-LAMBDA_KIND = TargetKind(name="lambda", check=check_lambda_target, declare=_declare_lambda_target)
-"""Lambda targets: function ARNs, Outputs of them, and `CALLBACK_TARGET`."""
