@@ -12,7 +12,7 @@ import pytest
 
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings, transport
 
-PROVIDER = Path(__file__).resolve().parents[2] / "provider"
+PROVIDER = Path(__file__).resolve().parents[2] / "genesys_eventbridge" / "provider"
 # Ways Python code turns certificate or host name verification off.
 UNVERIFIED = re.compile(
     r"verify\s*=\s*False|[\"']verify[\"']\s*:\s*False|CERT_NONE|check_hostname\s*=\s*False"

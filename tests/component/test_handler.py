@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-HANDLER_FILE = Path(__file__).resolve().parents[2] / "components" / "handler" / "handler.py"
+HANDLER_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "genesys_eventbridge"
+    / "components"
+    / "handler"
+    / "handler.py"
+)
 CONVERSATION = "7f0f4c1e-2b5a-4d8e-9c3f-1a2b3c4d5e6f"
 
 
