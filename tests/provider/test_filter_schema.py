@@ -139,9 +139,10 @@ def _check_headers(schema: dict[str, Any], field: str, matcher: Any = "v") -> li
     [
         {"additionalProperties": True},
         {"additionalProperties": {"type": "string"}},
+        {"additionalProperties": {}},  # any value at all
         {"patternProperties": {"^x-": {"type": "string"}}},
     ],
-    ids=["additional-true", "additional-schema", "pattern"],
+    ids=["additional-true", "additional-schema", "additional-empty-schema", "pattern"],
 )
 def test_listed_properties_beside_a_map_of_others_let_any_other_key_pass(
     others: dict[str, Any],
