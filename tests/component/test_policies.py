@@ -164,6 +164,25 @@ def test_external_functions_can_be_left_alone() -> None:
     assert len(json.loads(deployment.one(QUEUE_POLICY).inputs["policy"])["Statement"]) == 1
 
 
+def test_leaving_external_functions_alone_still_configures_the_bundled_callback() -> None:
+    theirs = function_arn("theirs")
+    deployment = run_program(
+        subscribe(
+            rules=[RuleArgs(name="r", targets=["callback", theirs])],
+            async_invoke=AsyncInvokeArgs(external_functions=False),
+        )
+    )
+    # The callback the subscription creates keeps its retries and dead-letter destination...
+    [config] = deployment.of_type(INVOKE_CONFIG)
+    assert config.name == "cx-callback-async"
+    assert config.inputs["functionName"] == deployment.named("cx-callback").outputs["arn"]
+    destination = {"onFailure": {"destination": deployment.one(QUEUE).outputs["arn"]}}
+    assert config.inputs["destinationConfig"] == destination
+    assert deployment.named("cx-dlq-send-policy").urn in config.dependencies
+    # ...while the other function's config (none above) and execution role are left alone.
+    assert len(json.loads(deployment.one(QUEUE_POLICY).inputs["policy"])["Statement"]) == 1
+
+
 def test_a_qualified_function_arn_gets_its_config_on_the_qualifier() -> None:
     deployment = run_program(subscribe(lambda_arn=function_arn("theirs") + ":live"))
     config = deployment.one(INVOKE_CONFIG)
