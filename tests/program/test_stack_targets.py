@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from genesys_eventbridge.components.stack_config import StackConfigError
+from genesys_eventbridge.components.targets import HttpsTarget
 from genesys_eventbridge.components.targets.config import (
     SUBSCRIPTIONS_KEY,
     FromConfig,
@@ -227,7 +228,9 @@ def test_an_https_targets_credential_comes_back_secret_for_every_auth_kind(
     secrets = SecretResolver(secret=True, secure_paths={f"{PATH}[0].auth.{where}"})
 
     def the_credential() -> Any:
-        return getattr(config.to_target(secrets, f"{PATH}[0]").auth, attribute)
+        target = config.to_target(secrets, f"{PATH}[0]")
+        assert isinstance(target, HttpsTarget)
+        return getattr(target.auth, attribute)
 
     assert resolved(the_credential) == (True, API_KEY)
 
