@@ -18,6 +18,7 @@ from genesys_eventbridge.components import (
     RuleArgs,
     SubscriptionArgs,
     SubscriptionArgsError,
+    policy_size,
 )
 from genesys_eventbridge.components.args import AsyncInvokeArgs
 from genesys_eventbridge.components.iam import lambda_invoke_statement, lambda_resource_policy
@@ -289,7 +290,15 @@ def test_a_queue_policy_of_exactly_sqss_limit_is_accepted_and_one_byte_more_refu
     assert "would be 8,193 bytes, over SQS's 8,192" in str(caught.value)
 
 
-def test_a_function_policy_of_exactly_lambdas_limit_is_accepted_and_one_byte_more_refused() -> None:
+class _ProgramRun:
+    """A program run of its own: the statements of another (or of a rerun) are not counted."""
+
+
+def test_a_function_policy_of_exactly_lambdas_limit_is_accepted_and_one_byte_more_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = _ProgramRun()
+    monkeypatch.setattr(policy_size, "program_run", lambda: run)
     arn = function_arn("exactly-at-the-limit")
     first = lambda_invoke_statement("a-invoke", arn, "arn:aws:events:::event-bus/a", ACCOUNT_ID)
     add_function_statement(arn, "a", first, field="lambda_arn")
