@@ -3,8 +3,10 @@ is declared, and an HTTPS target's credential is taken only as a Pulumi secret."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,13 @@ import pytest
 import yaml
 
 from genesys_eventbridge.components.stack_config import StackConfigError
-from genesys_eventbridge.components.targets.config import SUBSCRIPTIONS_KEY, SecretResolver
+from genesys_eventbridge.components.targets import HttpsTarget
+from genesys_eventbridge.components.targets.config import (
+    SUBSCRIPTIONS_KEY,
+    FromConfig,
+    HttpsTargetConfig,
+    SecretResolver,
+)
 from tests.mocking import StackRun, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +150,89 @@ def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> No
     )
     (connection,) = result.of_type(CONNECTION)
     assert connection.inputs["authParameters"][SIG] == SECRET_SIG
+
+
+def resolved(make: Callable[[], Any]) -> tuple[bool, Any]:
+    """Whether the credential `make` returns is a secret Output, and its value, with this test's
+    secret config key set (as the engine hands it to a program)."""
+
+    async def run() -> tuple[bool, Any]:
+        # Config lives in context variables: set in this task, it is gone when the test ends.
+        pulumi.runtime.set_all_config({API_KEY_CONFIG: API_KEY}, [API_KEY_CONFIG])
+        output = pulumi.Output.from_input(make())
+        return await output.is_secret(), await output.future()
+
+    # Not asyncio.run: it leaves the thread without the event loop later mocked runs use.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()
+
+
+INLINE = f"{PATH}[0].auth.apiKey.value"
+FROM_CONFIG = FromConfig.model_validate({"fromConfig": "hookKey"})
+
+
+@pytest.mark.parametrize(
+    ("resolver", "value", "plain", "read"),
+    [
+        (SecretResolver(secret=True, secure_paths={INLINE}), "inline-key", "inline-key", True),
+        (SecretResolver(), FROM_CONFIG, API_KEY, True),
+        # `validate`: checked against the stack's keys, never read.
+        (SecretResolver(keys={API_KEY_CONFIG: True}), FROM_CONFIG, API_KEY, False),
+        # `match`: credentials are neither checked nor read.
+        (SecretResolver(check_credentials=False), "inline-key", "inline-key", False),
+    ],
+    ids=["inline-secure-path", "from-config", "validate", "rules-only"],
+)
+def test_the_resolver_gives_every_credential_back_as_a_secret(
+    resolver: SecretResolver, value: Any, plain: str, read: bool
+) -> None:
+    secret, got = resolved(lambda: resolver.resolve(value, INLINE))
+    assert secret is True
+    assert (got == plain) is read
+
+
+AUTH_KINDS = {
+    "apiKey.value": lambda value: {"apiKey": {"header": "x-api-key", "value": value}},
+    "basic.password": lambda value: {"basic": {"username": "u", "password": value}},
+    "oauth.clientSecret": lambda value: {
+        "oauth": {
+            "authorizationEndpoint": "https://login.example.com/token",
+            "clientId": "c",
+            "clientSecret": value,
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["from-config", "inline"])
+@pytest.mark.parametrize(
+    ("where", "attribute"),
+    [
+        ("apiKey.value", "value"),
+        ("basic.password", "password"),
+        ("oauth.clientSecret", "client_secret"),
+    ],
+)
+def test_an_https_targets_credential_comes_back_secret_for_every_auth_kind(
+    where: str, attribute: str, inline: bool
+) -> None:
+    value = API_KEY if inline else {"fromConfig": "hookKey"}
+    auth = AUTH_KINDS[where](value)
+    config = HttpsTargetConfig.model_validate(
+        {"kind": "https", "endpoint": "https://hooks.example.com/in", "auth": auth}
+    )
+    # Inline, the stack file marks that very path `secure:` (set with `--secret --path`).
+    secrets = SecretResolver(secret=True, secure_paths={f"{PATH}[0].auth.{where}"})
+
+    def the_credential() -> Any:
+        target = config.to_target(secrets, f"{PATH}[0]")
+        assert isinstance(target, HttpsTarget)
+        return getattr(target.auth, attribute)
+
+    assert resolved(the_credential) == (True, API_KEY)
 
 
 def test_the_readme_targets_example_is_valid_input() -> None:
