@@ -10,7 +10,13 @@ from typing import Any
 
 import pulumi
 
-from genesys_eventbridge.components import iam, limits, policy_size, target_kinds
+from genesys_eventbridge.components import (
+    iam,
+    limits,
+    policy_size,
+    preview_limits,
+    target_kinds,
+)
 from genesys_eventbridge.components.args import (
     CALLBACK_TARGET,
     LambdaCodeArgs,
@@ -159,6 +165,9 @@ def plan_subscription(
         plan.pattern(source, static_view(plan.filter_policy))
         plans.append(plan)
     _check_generated_names(name, args)
+    preview_limits.check_wildcard_rules(
+        (plan.name, static_view(plan.filter_policy)) for plan in plans
+    )
     planned = SubscriptionPlan(
         event_source_suffix=suffix,
         topics=topics,
@@ -166,6 +175,14 @@ def plan_subscription(
         archive=_plan_archive(args, topics, source, max_pattern),
     )
     _check_queue_policy(name, planned, args)
+    preview_limits.check_subscription_names(
+        name,
+        dead_letter_queue=bool(args.dead_letter_queue),
+        function_keys=preview_limits.lambda_function_keys(
+            planned.uses_callback or args.notify_on_change,
+            (target for rule in plans for target in rule.targets),
+        ),
+    )
     return planned
 
 
@@ -572,6 +589,7 @@ def _plan_rule(
             rule=name,
         )
     seen.add(name)
+    preview_limits.check_rule_description(name, rule.description)
     return RulePlan(
         name=name,
         rule_name=rule_name,

@@ -26,6 +26,9 @@ from genesys_eventbridge.components.targets.args import (
 MIN_RATE, MAX_RATE = 1, 300
 MAX_INPUT_PATHS = 100
 MAX_INPUT_TEMPLATE = 8192
+# PutTargets: InputPath, and each InputPathsMap key and value, are at most 256 characters
+# (EventBridge API reference, Target and InputTransformer).
+MAX_INPUT_PATH = 256
 _INPUT_PATH_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 # The service in an ARN (`arn:<partition>:<service>:<region>:<account>:...`) per target kind.
 _SERVICE = {
@@ -166,6 +169,12 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
             f" got {target.input_path!r}.",
             "input_path",
         )
+    if target.input_path is not None and len(target.input_path) > MAX_INPUT_PATH:
+        raise fail(
+            f"input_path has {len(target.input_path)} characters, more than EventBridge's"
+            f" {MAX_INPUT_PATH}; select a shorter path (e.g. a parent object).",
+            "input_path",
+        )
     transformer = target.input_transformer
     if transformer is not None:
         if len(transformer.input_paths) > MAX_INPUT_PATHS:
@@ -179,6 +188,14 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
                 raise fail(
                     f"input_transformer.input_paths: {key!r} -> {path!r}; names are letters,"
                     " digits, '-' or '_', paths start with '$'.",
+                    "input_transformer.input_paths",
+                )
+            if len(key) > MAX_INPUT_PATH or len(str(path)) > MAX_INPUT_PATH:
+                what = "name" if len(key) > MAX_INPUT_PATH else "path"
+                size = len(key) if what == "name" else len(str(path))
+                raise fail(
+                    f"input_transformer.input_paths: the {what} of {key[:40]!r} has {size}"
+                    f" characters, more than EventBridge's {MAX_INPUT_PATH}; shorten it.",
                     "input_transformer.input_paths",
                 )
         if not transformer.input_template or len(transformer.input_template) > MAX_INPUT_TEMPLATE:

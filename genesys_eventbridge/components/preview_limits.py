@@ -1,0 +1,106 @@
+"""Limits AWS enforces on what the component generates from the args, checked before `up`.
+
+Each of these would otherwise fail at `pulumi up`, in the AWS provider's words, after other
+resources of the subscription were created: rules using `wildcard` per bus, rule descriptions,
+and the names pulumi-aws derives from the subscription's name (`<logical name>-<7 characters>`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pulumi
+
+from genesys_eventbridge.components.limits import SubscriptionArgsError
+
+MAX_WILDCARD_RULES_PER_BUS = 30
+"""EventBridge: rules per event bus whose pattern uses `wildcard` (EventBridge quotas page,
+"Rules containing wildcards"; not adjustable)."""
+MAX_RULE_DESCRIPTION = 512
+"""EventBridge PutRule: a rule's description (API reference: at most 512 characters)."""
+MAX_QUEUE_NAME = 80
+"""SQS: a queue's name."""
+MAX_STATEMENT_ID = 100
+"""Lambda AddPermission: a statement id (API reference: 1-100 characters)."""
+AUTONAME_SUFFIX = 8
+"""pulumi-aws names a resource `<logical name>-<7 random characters>`."""
+
+
+def uses_wildcard(policy: Any) -> bool:
+    """Whether a filter policy (with its Outputs stood in) holds a `wildcard` matcher anywhere."""
+    if isinstance(policy, Mapping):
+        return "wildcard" in policy or any(uses_wildcard(value) for value in policy.values())
+    if isinstance(policy, (list, tuple)):
+        return any(uses_wildcard(item) for item in policy)
+    return False
+
+
+def check_wildcard_rules(rules: Iterable[tuple[str, Any]]) -> None:
+    """Refuse a bus with more rules using `wildcard` than EventBridge allows; `rules` are
+    (rule name, filter policy) pairs in declaration order."""
+    using = [name for name, policy in rules if uses_wildcard(policy)]
+    if len(using) <= MAX_WILDCARD_RULES_PER_BUS:
+        return
+    extra = using[MAX_WILDCARD_RULES_PER_BUS]
+    raise SubscriptionArgsError(
+        f"rules: {len(using)} rules use a wildcard matcher, more than EventBridge's"
+        f" {MAX_WILDCARD_RULES_PER_BUS} per event bus (a limit AWS does not raise); rule"
+        f" {extra!r} is number {MAX_WILDCARD_RULES_PER_BUS + 1}. Use prefix or suffix matchers"
+        " where they do, merge rules with $or, or split the topics over several subscriptions.",
+        field="rules.filter_policy",
+        rule=extra,
+    )
+
+
+def check_rule_description(rule: str, description: object) -> None:
+    """Refuse a rule description EventBridge would refuse."""
+    if description is None:
+        return
+    if not isinstance(description, str) or len(description) > MAX_RULE_DESCRIPTION:
+        size = len(description) if isinstance(description, str) else description
+        raise SubscriptionArgsError(
+            f"rule {rule!r}: description must be a string of at most {MAX_RULE_DESCRIPTION}"
+            f" characters (EventBridge's limit); it has {size}. Shorten it.",
+            field="rules.description",
+            rule=rule,
+        )
+
+
+def check_subscription_names(
+    name: str, *, dead_letter_queue: bool, function_keys: Sequence[str]
+) -> None:
+    """Refuse a subscription name that makes a generated name pass its AWS limit: the
+    dead-letter queue's (`<name>-dlq-<7>`) and each Lambda permission's statement id
+    (`<name>-invoke-<function key>-<7>`)."""
+    if dead_letter_queue:
+        queue = f"{name}-dlq"
+        if len(queue) + AUTONAME_SUFFIX > MAX_QUEUE_NAME:
+            room = MAX_QUEUE_NAME - AUTONAME_SUFFIX - len("-dlq")
+            raise SubscriptionArgsError(
+                f"the subscription name {name!r} has {len(name)} characters: its dead-letter"
+                f" queue's name would pass SQS's {MAX_QUEUE_NAME}; use at most {room}.",
+                field="name",
+            )
+    for key in function_keys:
+        statement = f"{name}-invoke-{key}"
+        if len(statement) + AUTONAME_SUFFIX > MAX_STATEMENT_ID:
+            room = MAX_STATEMENT_ID - AUTONAME_SUFFIX - len(f"-invoke-{key}")
+            raise SubscriptionArgsError(
+                f"the subscription name {name!r} has {len(name)} characters: the statement id"
+                f" of its Lambda permission for {key!r} would pass Lambda's {MAX_STATEMENT_ID};"
+                f" use at most {room}.",
+                field="name",
+            )
+
+
+def lambda_function_keys(uses_callback: bool, targets: Iterable[Any]) -> list[str]:
+    """The keys the subscription's Lambda permissions are named by: `callback`, then `fn-<n>`
+    for each distinct function a rule names by ARN (or Output)."""
+    keys = ["callback"] if uses_callback else []
+    seen: list[Any] = []
+    for target in targets:
+        if isinstance(target, pulumi.Output) or (isinstance(target, str) and target != "callback"):
+            if not any(target is other or target == other for other in seen):
+                seen.append(target)
+    return keys + [f"fn-{len(keys) + index}" for index in range(len(seen))]
