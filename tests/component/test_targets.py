@@ -205,6 +205,9 @@ def test_sqs_queue_made_by_the_component_has_its_own_dead_letter_queue(
     queue = every_kind.named(child("sqs-target-0-queue"))
     dlq = every_kind.named(child("sqs-target-0-queue-dlq"))
     assert queue.inputs["sqsManagedSseEnabled"] and dlq.inputs["sqsManagedSseEnabled"]
+    # Expired messages are deleted, not dead-lettered: both keep them SQS's longest, 14 days.
+    assert queue.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
+    assert dlq.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
     assert json.loads(queue.inputs["redrivePolicy"]) == {
         "deadLetterTargetArn": dlq.outputs["arn"],
         "maxReceiveCount": 5,
@@ -488,6 +491,18 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
         ),
         (FirehoseTarget(), "rules.targets[0].bucket_arn", "either delivery_stream_arn"),
         (
+            SqsTarget(message_retention_seconds=59),
+            "rules.targets[0].message_retention_seconds",
+            "60 to 1209600 seconds",
+        ),
+        (
+            SqsTarget(
+                queue_arn=OWN_QUEUE + ".fifo", message_group_id="g", message_retention_seconds=60
+            ),
+            "rules.targets[0].message_retention_seconds",
+            "applies to a queue the component makes",
+        ),
+        (
             StepFunctionsTarget(state_machine_arn=FUNCTION),
             "rules.targets[0].state_machine_arn",
             "not an ARN of service 'states'",
@@ -612,3 +627,19 @@ def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() 
     s3_policy = deployment.named(child("firehose-target-0-stream-role-policy"))
     resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
     assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/*")}
+
+
+def test_a_made_queue_keeps_messages_as_long_as_configured() -> None:
+    deployed = run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events",
+            SubscriptionArgs(
+                topics=TOPICS,
+                rules=[RuleArgs(name="sqs", targets=[SqsTarget(message_retention_seconds=3600)])],
+            ),
+        )
+    )
+    assert deployed.named(child("sqs-target-0-queue")).inputs["messageRetentionSeconds"] == 3600
+    # Its dead-letter queue still keeps what the redrive moves there for the longest SQS allows.
+    dlq = deployed.named(child("sqs-target-0-queue-dlq"))
+    assert dlq.inputs["messageRetentionSeconds"] == 14 * 24 * 3600

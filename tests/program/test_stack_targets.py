@@ -79,6 +79,11 @@ PATH = "subscriptions[0].rules[0].targets"
         ([{"kind": "sqs"}] * 6, PATH, "6 targets, more than EventBridge's 5"),
         ([{"kind": "sqs", "maxReceiveCount": 0}], f"{PATH}[0].maxReceiveCount", "greater than"),
         (
+            [{"kind": "sqs", "messageRetentionSeconds": 1209601}],
+            f"{PATH}[0].messageRetentionSeconds",
+            "less than or equal to 1209600",
+        ),
+        (
             [{"kind": "https", "endpoint": "https://h.example.com", "auth": {}}],
             f"{PATH}[0].auth",
             "exactly one",

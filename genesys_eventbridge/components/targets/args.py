@@ -63,6 +63,10 @@ class SqsTarget(_Delivery):
     message_group_id: str | None = None
     """For a FIFO queue of yours: the message group id EventBridge sends with."""
 
+    message_retention_seconds: int = 14 * 24 * 3600
+    """For a queue the component makes: how long a message waits to be received before SQS
+    deletes it (60-1209600); default 14 days, SQS's longest, like the dead-letter queues."""
+
 
 @dataclass(kw_only=True, frozen=True)
 class FirehoseTarget(_Delivery):

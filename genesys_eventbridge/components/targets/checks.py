@@ -115,6 +115,7 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
                 "max_receive_count applies to a queue the component makes.", "max_receive_count"
             )
         limits.check_range(target.max_receive_count, 1, 1000, field=f"{field}.max_receive_count")
+        _check_retention(target, fail, field)
     if isinstance(target, FirehoseTarget):
         if (target.delivery_stream_arn is None) == (target.bucket_arn is None):
             raise fail(
@@ -141,6 +142,26 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
             )
     if isinstance(target, HttpsTarget):
         _check_https(target, fail)
+
+
+MIN_RETENTION, MAX_RETENTION = 60, 14 * 24 * 3600
+
+
+def _check_retention(target: SqsTarget, fail: _Fail, field: str) -> None:
+    """A made queue's retention: SQS's range; a queue of yours keeps its own."""
+    if target.queue_arn is not None and target.message_retention_seconds != MAX_RETENTION:
+        raise fail(
+            "message_retention_seconds applies to a queue the component makes; set your queue's"
+            " retention on the queue itself.",
+            "message_retention_seconds",
+        )
+    limits.check_range(
+        target.message_retention_seconds,
+        MIN_RETENTION,
+        MAX_RETENTION,
+        field=f"{field}.message_retention_seconds",
+        unit=" seconds",
+    )
 
 
 def _arns(target: Target) -> list[tuple[str, object]]:

@@ -198,6 +198,9 @@ class TargetResources:
             dlq = self._queue(dlq_name, message_retention_seconds=DLQ_RETENTION_SECONDS)
             queue = self._queue(
                 self._name(rt, "queue"),
+                # SQS deletes expired messages without dead-lettering them: keep them as long
+                # as the dead-letter queues do, unless the user chose otherwise.
+                message_retention_seconds=t.message_retention_seconds,
                 redrive_policy=dlq.arn.apply(
                     lambda arn: json.dumps(
                         {"deadLetterTargetArn": arn, "maxReceiveCount": t.max_receive_count}
