@@ -116,8 +116,12 @@ class AlarmArgs:
     """Seconds per evaluation period: 60 or a multiple of 60, up to 86400; default 5 minutes."""
 
     evaluation_periods: int = 1
-    """Periods over the threshold before an alarm fires: 1-100, their total at most one day;
-    default 1."""
+    """Periods over the threshold before an alarm fires: 1-100, their total at most one day
+    (three hours for the bus-wide rule alarms); default 1."""
+
+    per_rule: bool = False
+    """Two alarms per rule on its delivery failures, instead of the default two for the whole
+    bus (Metrics Insights alarms summing every rule, whose count does not grow with rules)."""
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -205,7 +209,8 @@ class SubscriptionArgs:
     """Raised AWS quotas (rules per bus, pattern length); default AWS's defaults."""
 
     alarms: AlarmArgs | None = None
-    """CloudWatch alarms on the dead-letter queue, the rules and the callback; default none."""
+    """CloudWatch alarms on every way an event can be lost: the rules' failures, the functions,
+    queues, streams and state machines delivered to, and the dead-letter queue; default none."""
 
     archive: ArchiveArgs | None = None
     """An archive of the partner bus's events, for replays; default none."""

@@ -456,6 +456,16 @@ def _check_settings(args: SubscriptionArgs) -> None:
         periods = limits.check_range(
             args.alarms.evaluation_periods, 1, 100, field="alarms.evaluation_periods"
         )
+        window = limits.METRICS_INSIGHTS_WINDOW
+        if not args.alarms.per_rule and period * periods > window:
+            # The bus-wide rule alarms query Metrics Insights, which evaluates 3 hours at most.
+            raise SubscriptionArgsError(
+                f"alarms.evaluation_periods x alarms.period is {periods} x {period} ="
+                f" {period * periods} seconds, more than the {window} (three hours) a Metrics"
+                " Insights alarm may evaluate, which the bus-wide rule alarms are; lower"
+                f" evaluation_periods to at most {window // period}, or set alarms.per_rule.",
+                field="alarms.evaluation_periods",
+            )
         if period * periods > 86400:
             # PutMetricAlarm refuses an alarm evaluating more than one day.
             raise SubscriptionArgsError(

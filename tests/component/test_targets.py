@@ -266,14 +266,21 @@ def test_firehose_stream_writes_under_its_prefix_only(every_kind: Deployment) ->
     assert_events_may_assume(trust)
     statement = only_statement(policy)
     assert statement["Action"] == ["firehose:PutRecord", "firehose:PutRecordBatch"]
-    assert statement["Resource"] == stream.outputs["arn"]
+    # One role for the subscription's Firehose targets: the streams it makes (named after the
+    # event source suffix) and yours, by ARN; nothing else.
+    made = f"arn:aws:firehose:{REGION}:{ACCOUNT_ID}:deliverystream/test-cx-events-rule-*"
+    assert stream.outputs["arn"].startswith(made.removesuffix("*"))
+    assert statement["Resource"] == [OWN_STREAM, made]
 
 
 def test_your_firehose_stream_gets_only_the_delivery_role(every_kind: Deployment) -> None:
     target = every_kind.named(child("firehose-target-1"))
     assert target.inputs["arn"] == OWN_STREAM
+    assert (
+        target.inputs["roleArn"] == every_kind.named(child("firehose-target-0")).inputs["roleArn"]
+    )
     _, policy = role_of(every_kind, target)
-    assert only_statement(policy)["Resource"] == OWN_STREAM
+    assert OWN_STREAM in only_statement(policy)["Resource"]
     assert len(every_kind.of_type(STREAM)) == 1
 
 
@@ -343,9 +350,13 @@ def test_https_target_is_a_connection_an_api_destination_and_a_role(
     statement = only_statement(policy)
     name = destination.outputs["name"]
     assert statement["Action"] == "events:InvokeApiDestination"
+    # Every destination the subscription makes, by the prefix their names share.
+    assert name.startswith("test-cx-events-rule-")
     assert statement["Resource"] == (
-        f"arn:aws:events:{REGION}:{ACCOUNT_ID}:api-destination/{name}/*"
+        f"arn:aws:events:{REGION}:{ACCOUNT_ID}:api-destination/test-cx-events-rule-*"
     )
+    roles = {every_kind.named(child(f"https-target-{i}")).inputs["roleArn"] for i in range(3)}
+    assert roles == {target.inputs["roleArn"]}
 
     basic = every_kind.named(child("https-target-1-connection"))
     assert basic.inputs["authorizationType"] == "BASIC"

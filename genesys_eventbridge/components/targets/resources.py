@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from genesys_eventbridge.components import iam
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
-from genesys_eventbridge.components.targets import policies
+from genesys_eventbridge.components.targets import policies, watched
 from genesys_eventbridge.components.targets.args import (
     ApiKeyAuth,
     BasicAuth,
@@ -26,6 +26,7 @@ from genesys_eventbridge.components.targets.args import (
     SqsTarget,
     StepFunctionsTarget,
 )
+from genesys_eventbridge.components.targets.roles import DeliveryRoles
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
@@ -54,9 +55,7 @@ class TargetResources:
     ctx: TargetContext
     _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
     _log_groups: dict[tuple[str, int], pulumi.Input[str]] = field(default_factory=dict)
-    _roles: dict[tuple[str, str], tuple[aws.iam.Role, aws.iam.RolePolicy]] = field(
-        default_factory=dict
-    )
+    roles: DeliveryRoles | None = None
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
@@ -66,6 +65,7 @@ class TargetResources:
         if isinstance(t, FirehoseTarget):
             return self._firehose(rt, t)
         if isinstance(t, StepFunctionsTarget):
+            watched.state_machine(self.ctx, rt, t.state_machine_arn)
             return self._with_role(rt, "stepFunctions", t.state_machine_arn, [])
         if isinstance(t, LogGroupTarget):
             return self._logs(rt) if self._logs_policy else [*self._prepare_logs(), *self._logs(rt)]
@@ -84,6 +84,10 @@ class TargetResources:
         # Fixed AWS names must differ between the stacks of one program (the logical name is the
         # same in each): the event source suffix does.
         return _hashed(f"{self.ctx.event_source_suffix}-{rt.logical_name}-{what}", _MAX_EVENTS_NAME)
+
+    def _physical_prefix(self) -> str:
+        """What every `_physical` name of this subscription starts with (also when hashed)."""
+        return f"{self.ctx.event_source_suffix}-rule-"[: _MAX_EVENTS_NAME - 9]
 
     def _opts(
         self, depends_on: Sequence[pulumi.Resource] = (), **kw: Any
@@ -173,16 +177,19 @@ class TargetResources:
         created: list[pulumi.Resource],
         **kw: Any,
     ) -> list[pulumi.Resource]:
-        # One role per delivery resource: rules that share a state machine or bus share its role,
-        # so roles do not grow with the rule count (IAM allows 1,000 per account by default).
-        key = (kind, arn) if isinstance(arn, str) else None
-        shared = self._roles.get(key) if key else None
-        if shared is None:
-            shared = self._role(rt, kind, arn)
-            if key:
-                self._roles[key] = shared
-            created = [*created, *shared]
-        role, policy = shared
+        # One role per kind for the whole subscription (targets/roles.py): roles do not grow
+        # with the rules (IAM allows 1,000 per account by default).
+        if self.roles is None:
+            self.roles = DeliveryRoles(
+                self.ctx,
+                made_prefix=self._physical_prefix(),
+                name_prefix=lambda logical: _prefix_if_too_long(
+                    logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX
+                ),
+            )
+        role, policy, made = self.roles.role_for(kind)
+        if made:
+            created = [*created, role, policy]
         target = self._event_target(rt, arn, [policy], role_arn=role.arn, **kw)
         return [*created, target]
 
@@ -217,9 +224,11 @@ class TargetResources:
                 opts=self._opts(),
             )
             created += [dlq, queue, redrive_allow]
+            watched.made_queue(self.ctx, rt, queue.name, dlq.name, t.message_retention_seconds)
             queue_arn, queue_url = queue.arn, queue.url
         else:
             queue_arn = t.queue_arn
+            watched.given_queue(self.ctx, rt, t.queue_arn)
             if t.manage_queue_policy:
                 queue_url = pulumi.Output.from_input(t.queue_arn).apply(_queue_url)
             else:
@@ -255,6 +264,7 @@ class TargetResources:
         stream_arn: pulumi.Input[str]
         if t.delivery_stream_arn is not None:
             stream_arn = t.delivery_stream_arn
+            watched.given_stream(self.ctx, rt, t.delivery_stream_arn)
         else:
             assert t.bucket_arn is not None  # checked at plan time
             # The stream's own role: Firehose may write objects under the prefix, nothing else.
@@ -287,6 +297,7 @@ class TargetResources:
                 opts=self._opts([stream_policy], delete_before_replace=True),
             )
             created += [stream_role, stream_policy, stream]
+            watched.made_stream(self.ctx, rt, stream.name, t.buffering_interval_seconds)
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
 
