@@ -251,14 +251,32 @@ def test_firehose_stream_writes_under_its_prefix_only(every_kind: Deployment) ->
     s3 = stream.inputs["extendedS3Configuration"]
     assert stream.inputs["destination"] == "extended_s3"
     assert s3["bucketArn"] == BUCKET and s3["prefix"] == "genesys/cx/"
-    assert s3["errorOutputPrefix"].startswith("genesys/cx/errors/")
+    # Failed records under a prefix of their own, not among the events Athena reads.
+    assert s3["errorOutputPrefix"] == "errors/genesys/cx/!{firehose:error-output-type}/"
+    # One event per line.
+    assert s3["processingConfiguration"] == {
+        "enabled": True,
+        "processors": [{"type": "AppendDelimiterToRecord"}],
+    }
+    group = every_kind.named(child("firehose-target-0-stream-errors"))
+    assert s3["cloudwatchLoggingOptions"] == {
+        "enabled": True,
+        "logGroupName": group.outputs["name"],
+        "logStreamName": "DestinationDelivery",
+    }
+    assert group.inputs["name"] == f"/aws/kinesisfirehose/{stream.outputs['name']}"
     assert stream.inputs["serverSideEncryption"]["enabled"] is True
     stream_role = next(r for r in every_kind.of_type(ROLE) if r.outputs["arn"] == s3["roleArn"])
     trust = only_statement(document(stream_role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
     s3_policy = every_kind.named(child("firehose-target-0-stream-role-policy"))
-    resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
-    assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/cx/*")}
+    by_sid = {s["Sid"]: s["Resource"] for s in document(s3_policy)["Statement"]}
+    assert by_sid == {
+        "BucketLevel": BUCKET,
+        "ObjectsUnderPrefix": f"{BUCKET}/genesys/cx/*",
+        "ErrorObjectsUnderPrefix": f"{BUCKET}/errors/genesys/cx/*",
+        "DeliveryErrorLog": f"{group.outputs['arn']}:log-stream:DestinationDelivery",
+    }
 
     target = every_kind.named(child("firehose-target-0"))
     assert target.inputs["arn"] == stream.outputs["arn"]
@@ -636,8 +654,11 @@ def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() 
         )
     )
     s3_policy = deployment.named(child("firehose-target-0-stream-role-policy"))
-    resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
-    assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/*")}
+    by_sid = {s["Sid"]: s["Resource"] for s in document(s3_policy)["Statement"]}
+    assert by_sid["BucketLevel"] == BUCKET
+    assert by_sid["ObjectsUnderPrefix"] == f"{BUCKET}/genesys/*"
+    # Failed records go under their own prefix: `errors/genesys/!{timestamp:...}/<type>/`.
+    assert by_sid["ErrorObjectsUnderPrefix"] == f"{BUCKET}/errors/genesys/*"
 
 
 def test_a_made_queue_keeps_messages_as_long_as_configured() -> None:

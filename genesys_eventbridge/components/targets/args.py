@@ -87,6 +87,17 @@ class FirehoseTarget(_Delivery):
     buffering_size_mb: int = 5
     """Megabytes Firehose buffers before writing an object (1-128)."""
 
+    error_prefix: str | None = None
+    """Key prefix of the records the stream could not deliver; default
+    `errors/<prefix>!{firehose:error-output-type}/`. It may not be under `prefix`."""
+
+    newline_delimited: bool = True
+    """Write each event on a line of its own (Athena and most readers need it); default on."""
+
+    kms_key_arn: pulumi.Input[str] | None = None
+    """Your KMS key to encrypt the objects with (a bucket whose default encryption is a customer
+    managed key needs it); the stream's role may use it through S3 for this bucket only."""
+
 
 @dataclass(kw_only=True, frozen=True)
 class StepFunctionsTarget(_Delivery):

@@ -133,6 +133,7 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
             target.buffering_interval_seconds, 0, 900, field=f"{field}.buffering_interval_seconds"
         )
         limits.check_range(target.buffering_size_mb, 1, 128, field=f"{field}.buffering_size_mb")
+        _check_stream_options(target, fail)
     if isinstance(target, LogGroupTarget) and target.log_group_arn is None:
         if target.retention_in_days not in limits.LOG_RETENTION_DAYS:
             raise fail(
@@ -162,6 +163,31 @@ def _check_retention(target: SqsTarget, fail: _Fail, field: str) -> None:
         field=f"{field}.message_retention_seconds",
         unit=" seconds",
     )
+
+
+def _check_stream_options(target: FirehoseTarget, fail: _Fail) -> None:
+    """The options of a stream the component makes: its error prefix and KMS key."""
+    made = target.delivery_stream_arn is None
+    for name in ("error_prefix", "kms_key_arn"):
+        if not made and getattr(target, name) is not None:
+            raise fail(f"{name} applies to a stream the component makes.", name)
+    errors = target.error_prefix
+    if errors is not None and (not errors or errors.startswith(target.prefix)):
+        raise fail(
+            f"error_prefix {errors!r} is under prefix {target.prefix!r} (or empty): readers of the"
+            " data would take failed records for events. Give a prefix of its own, e.g."
+            f" 'errors/{target.prefix}'.",
+            "error_prefix",
+        )
+    key = target.kms_key_arn
+    if isinstance(key, str):
+        arn = parse_arn(key)
+        if arn is None or arn.service != "kms" or not arn.resource.startswith("key/"):
+            raise fail(
+                f"kms_key_arn {key!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/"
+                "<id>); S3 encryption needs the key's ARN, not an alias.",
+                "kms_key_arn",
+            )
 
 
 def _arns(target: Target) -> list[tuple[str, object]]:

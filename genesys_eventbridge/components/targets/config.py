@@ -137,6 +137,9 @@ class FirehoseTargetConfig(_TargetConfig):
     prefix: str = "genesys/"
     buffering_interval_seconds: int = Field(default=300, ge=0, le=900)
     buffering_size_mb: int = Field(default=5, ge=1, le=128)
+    error_prefix: str | None = None
+    newline_delimited: bool = True
+    kms_key_arn: str | None = None
 
     def to_target(self, secrets: SecretResolver, path: str) -> t.Target:
         """The typed target."""
@@ -146,6 +149,9 @@ class FirehoseTargetConfig(_TargetConfig):
             prefix=self.prefix,
             buffering_interval_seconds=self.buffering_interval_seconds,
             buffering_size_mb=self.buffering_size_mb,
+            error_prefix=self.error_prefix,
+            newline_delimited=self.newline_delimited,
+            kms_key_arn=self.kms_key_arn,
             **self._delivery(),
         )
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import iam
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies, watched
 from genesys_eventbridge.components.targets.args import (
@@ -26,6 +25,7 @@ from genesys_eventbridge.components.targets.args import (
     SqsTarget,
     StepFunctionsTarget,
 )
+from genesys_eventbridge.components.targets.firehose_streams import declare_stream
 from genesys_eventbridge.components.targets.roles import DeliveryRoles
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
@@ -133,42 +133,6 @@ class TargetResources:
             **kw,
         )
 
-    def _role(
-        self,
-        rt: RuleTarget,
-        kind: str,
-        resource_arn: pulumi.Input[str],
-        service: str = policies.EVENTS_PRINCIPAL,
-        document: Callable[[str], dict[str, Any]] | None = None,
-    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        """A role only `service` may assume for this account, allowed what `document` (default:
-        the target kind's one action) allows on `resource_arn`."""
-        suffix = "stream-role" if service == policies.FIREHOSE_PRINCIPAL else "role"
-        render = document or (lambda arn: policies.target_role_policy(kind, arn))
-        logical = self._name(rt, suffix)
-        role = aws.iam.Role(
-            logical,
-            assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
-                lambda account: json.dumps(iam.trust_policy(service, account))
-            ),
-            # The rule's name only: the rule itself renders its targets, credentials included.
-            description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule.name}"[
-                :1000
-            ],
-            tags=self.ctx.tags,
-            name_prefix=_prefix_if_too_long(logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX),
-            opts=self._opts(),
-        )
-        policy = aws.iam.RolePolicy(
-            f"{logical}-policy",
-            role=role.id,
-            policy=pulumi.Output.from_input(resource_arn).apply(
-                lambda arn: json.dumps(render(arn))
-            ),
-            opts=self._opts(),
-        )
-        return role, policy
-
     def _with_role(
         self,
         rt: RuleTarget,
@@ -266,38 +230,17 @@ class TargetResources:
             stream_arn = t.delivery_stream_arn
             watched.given_stream(self.ctx, rt, t.delivery_stream_arn)
         else:
-            assert t.bucket_arn is not None  # checked at plan time
-            # The stream's own role: Firehose may write objects under the prefix, nothing else.
-            stream_role, stream_policy = self._role(
-                rt,
-                "firehose",
-                t.bucket_arn,
-                policies.FIREHOSE_PRINCIPAL,
-                lambda bucket: policies.firehose_s3_policy(bucket, t.prefix),
-            )
             logical = self._name(rt, "stream")
-            stream = aws.kinesis.FirehoseDeliveryStream(
-                logical,
-                name=self._physical(rt, "stream"),
-                destination="extended_s3",
-                extended_s3_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
-                    role_arn=stream_role.arn,
-                    bucket_arn=t.bucket_arn,
-                    prefix=t.prefix,
-                    error_output_prefix=f"{t.prefix}errors/!{{firehose:error-output-type}}/",
-                    buffering_interval=t.buffering_interval_seconds,
-                    buffering_size=t.buffering_size_mb,
-                    compression_format="GZIP",
+            stream, created = declare_stream(
+                self.ctx,
+                rt,
+                t,
+                logical=logical,
+                physical=self._physical(rt, "stream"),
+                role_name_prefix=_prefix_if_too_long(
+                    f"{logical}-role", _MAX_ROLE_NAME, _MAX_ROLE_PREFIX
                 ),
-                server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
-                    enabled=True, key_type="AWS_OWNED_CMK"
-                ),
-                region=self.ctx.region,
-                tags=self.ctx.tags,
-                opts=self._opts([stream_policy], delete_before_replace=True),
             )
-            created += [stream_role, stream_policy, stream]
-            watched.made_stream(self.ctx, rt, stream.name, t.buffering_interval_seconds)
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
 
