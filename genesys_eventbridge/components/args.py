@@ -215,6 +215,11 @@ class SubscriptionArgs:
     archive: ArchiveArgs | None = None
     """An archive of the partner bus's events, for replays; default none."""
 
+    kms_key_arn: pulumi.Input[str] | None = None
+    """Your KMS key (key or alias ARN) to encrypt the events on the partner bus and in its archive
+    (contact-centre payloads carry personal data); default AWS-owned keys. The key's policy must
+    let EventBridge (`events.amazonaws.com`) use it: the component does not edit your key."""
+
     dead_letter_queue: bool = True
     """Whether events out of retries go to an SQS dead-letter queue (SSE on); default on."""
 

@@ -393,6 +393,7 @@ def _check_delivery(args: SubscriptionArgs) -> None:
 
 
 _LOG_FORMATS = ("Text", "JSON")
+_KMS_KEY = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9/_-]+")
 _ARCHITECTURES = ("x86_64", "arm64")
 # Lambda's key pattern for environment variables, and the keys its runtimes set themselves.
 _ENVIRONMENT_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
@@ -444,6 +445,13 @@ def _check_settings(args: SubscriptionArgs) -> None:
     limits.check_range(
         args.partner_source_timeout, 0, 3600, field="partner_source_timeout", unit=" seconds"
     )
+    key = args.kms_key_arn
+    if isinstance(key, str) and not _KMS_KEY.fullmatch(key):
+        raise SubscriptionArgsError(
+            f"kms_key_arn must be the ARN of a KMS key or alias (arn:aws:kms:<region>:<account>:"
+            f"key/<id> or ...:alias/<name>); got {key!r}.",
+            field="kms_key_arn",
+        )
     if args.alarms is not None:
         period = limits.check_range(
             args.alarms.period, 60, 86400, field="alarms.period", unit=" seconds"

@@ -117,6 +117,7 @@ class AlarmConfig(_CamelModel):
     topic_arn: str | None = None
     period: int = Field(default=300, ge=60, le=86400, multiple_of=60)
     evaluation_periods: int = Field(default=1, ge=1, le=100)
+    per_rule: bool = False
 
 
 class ArchiveConfig(_CamelModel):
@@ -183,6 +184,7 @@ class SubscriptionConfig(_CamelModel):
     quotas: QuotaConfig = Field(default_factory=QuotaConfig)
     alarms: AlarmConfig | None = None
     archive: ArchiveConfig | None = None
+    kms_key_arn: str | None = None
     dead_letter_queue: bool = True
     notify_on_change: bool = False
     log_retention_in_days: int = Field(default=30, ge=1)
@@ -297,6 +299,7 @@ class SubscriptionConfig(_CamelModel):
                 topic_arn=self.alarms.topic_arn,
                 period=self.alarms.period,
                 evaluation_periods=self.alarms.evaluation_periods,
+                per_rule=self.alarms.per_rule,
             )
             if self.alarms
             else None,
@@ -306,6 +309,7 @@ class SubscriptionConfig(_CamelModel):
             )
             if self.archive
             else None,
+            kms_key_arn=self.kms_key_arn,
             dead_letter_queue=self.dead_letter_queue,
             notify_on_change=self.notify_on_change,
             log_retention_in_days=self.log_retention_in_days,

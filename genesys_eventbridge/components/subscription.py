@@ -170,6 +170,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             f"{scope.name}-bus",
             name=source,
             event_source_name=source,
+            kms_key_identifier=args.kms_key_arn,
             region=scope.region,
             tags=scope.tags,
             opts=scope.child(depends_on=[integration]),
@@ -217,7 +218,9 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         }
         if plan.archive is not None:
             settings = cast(ArchiveArgs, args.archive)
-            archive = declare_archive(scope, plan, plan.archive, settings, bus, source)
+            archive = declare_archive(
+                scope, plan, plan.archive, settings, bus, source, args.kms_key_arn
+            )
             outputs["archive_arn"] = archive.arn
         if args.alarms is not None:
             outputs["alarm_topic_arn"], _ = declare_alarms(

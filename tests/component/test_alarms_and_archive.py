@@ -195,3 +195,20 @@ def test_archives_of_long_suffixes_that_share_their_first_48_characters_are_name
     names = [r.inputs["name"] for r in run_program(two).of_type(ARCHIVE)]
     assert len(names) == 2 and len(set(names)) == 2, names
     assert all(len(name) <= 48 for name in names), names
+
+
+def test_your_key_encrypts_the_bus_and_its_archive() -> None:
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    deployment = run_program(subscribe(kms_key_arn=key, archive=ArchiveArgs()))
+    assert deployment.one("aws:cloudwatch/eventBus:EventBus").inputs["kmsKeyIdentifier"] == key
+    assert deployment.one(ARCHIVE).inputs["kmsKeyIdentifier"] == key
+    # Without one, AWS-owned keys: nothing to set.
+    plain = run_program(subscribe(archive=ArchiveArgs()))
+    assert "kmsKeyIdentifier" not in plain.one("aws:cloudwatch/eventBus:EventBus").inputs
+    assert "kmsKeyIdentifier" not in plain.one(ARCHIVE).inputs
+
+
+def test_a_key_that_is_not_a_kms_arn_is_refused() -> None:
+    with pytest.raises(SubscriptionArgsError) as caught:
+        subscribe(kms_key_arn="1234abcd-12ab-34cd-56ef-1234567890ab")()
+    assert caught.value.field == "kms_key_arn" and "ARN of a KMS key or alias" in str(caught.value)
