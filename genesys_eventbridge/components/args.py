@@ -104,6 +104,10 @@ class QuotaArgs:
     max_pattern_length: int | None = None
     """Characters per event pattern; default EventBridge's 2048."""
 
+    max_iam_roles: int | None = None
+    """IAM roles per account, for the roles this program's subscriptions make; default IAM's
+    1,000."""
+
 
 @dataclass(kw_only=True, frozen=True)
 class AlarmArgs:

@@ -183,6 +183,17 @@ def plan_subscription(
             (target for rule in plans for target in rule.targets),
         ),
     )
+    preview_limits.check_role_budget(
+        name,
+        preview_limits.roles_made(
+            [target for rule in args.rules or [] for target in rule.targets or []],
+            makes_callback=args.lambda_arn is None
+            and (planned.uses_callback or args.notify_on_change),
+        ),
+        _quota(
+            args.quotas.max_iam_roles, preview_limits.MAX_IAM_ROLES, field="quotas.max_iam_roles"
+        ),
+    )
     return planned
 
 

@@ -7,12 +7,20 @@ and the names pulumi-aws derives from the subscription's name (`<logical name>-<
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pulumi
 
+from genesys_eventbridge.components import policy_size
 from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.targets.args import (
+    EventBusTarget,
+    FirehoseTarget,
+    HttpsTarget,
+    StepFunctionsTarget,
+)
 
 MAX_WILDCARD_RULES_PER_BUS = 30
 """EventBridge: rules per event bus whose pattern uses `wildcard` (EventBridge quotas page,
@@ -25,6 +33,9 @@ MAX_STATEMENT_ID = 100
 """Lambda AddPermission: a statement id (API reference: 1-100 characters)."""
 AUTONAME_SUFFIX = 8
 """pulumi-aws names a resource `<logical name>-<7 random characters>`."""
+MAX_IAM_ROLES = 1000
+"""IAM: roles per account by default (IAM and STS quotas; adjustable through Service Quotas)."""
+_ROLE_KINDS = (StepFunctionsTarget, EventBusTarget, FirehoseTarget, HttpsTarget)
 
 
 def uses_wildcard(policy: Any) -> bool:
@@ -104,3 +115,36 @@ def lambda_function_keys(uses_callback: bool, targets: Iterable[Any]) -> list[st
             if not any(target is other or target == other for other in seen):
                 seen.append(target)
     return keys + [f"fn-{len(keys) + index}" for index in range(len(seen))]
+
+
+def roles_made(targets: Iterable[Any], *, makes_callback: bool) -> int:
+    """The IAM roles a subscription makes: the callback's, one per delivery kind used (shared by
+    all its targets), and one per Firehose stream it makes."""
+    kinds = {type(t) for t in targets if isinstance(t, _ROLE_KINDS)}
+    streams = sum(
+        1 for t in targets if isinstance(t, FirehoseTarget) and t.delivery_stream_arn is None
+    )
+    return int(makes_callback) + len(kinds) + streams
+
+
+# Roles the subscriptions of this program run make, keyed by the run (as suffixes are).
+_ROLES: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def check_role_budget(name: str, roles: int, quota: int | None) -> None:
+    """Refuse when the program's subscriptions would make more roles than the account may hold."""
+    budget = MAX_IAM_ROLES if quota is None else quota
+    # Outside a program run (`validate`, plan alone) each subscription is counted by itself.
+    run = pulumi.runtime.settings.get_monitor()
+    made = _ROLES.setdefault(policy_size.program_run(), {}) if run is not None else {}
+    made[name] = roles
+    total = sum(made.values())
+    if total <= budget:
+        return
+    raise SubscriptionArgsError(
+        f"the subscriptions of this program would make {total:,} IAM roles ({name!r}: {roles:,},"
+        f" one per Firehose stream it makes), more than IAM's {budget:,} per account. Deliver"
+        " to fewer streams the component makes (give delivery_stream_arn of a stream you share),"
+        " or set quotas.max_iam_roles if AWS raised the account's quota.",
+        field="rules.targets",
+    )

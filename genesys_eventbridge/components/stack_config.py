@@ -109,6 +109,7 @@ class QuotaConfig(_CamelModel):
 
     max_rules_per_bus: int | None = Field(default=None, ge=1)
     max_pattern_length: int | None = Field(default=None, ge=1)
+    max_iam_roles: int | None = Field(default=None, ge=1)
 
 
 class AlarmConfig(_CamelModel):
@@ -294,6 +295,7 @@ class SubscriptionConfig(_CamelModel):
             quotas=QuotaArgs(
                 max_rules_per_bus=self.quotas.max_rules_per_bus,
                 max_pattern_length=self.quotas.max_pattern_length,
+                max_iam_roles=self.quotas.max_iam_roles,
             ),
             alarms=AlarmArgs(
                 topic_arn=self.alarms.topic_arn,

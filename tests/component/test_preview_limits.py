@@ -14,7 +14,13 @@ from genesys_eventbridge.components import (
     SubscriptionArgs,
     SubscriptionArgsError,
 )
-from genesys_eventbridge.components.targets import InputTransformerArgs, SqsTarget
+from genesys_eventbridge.components.args import QuotaArgs
+from genesys_eventbridge.components.plan import plan_subscription
+from genesys_eventbridge.components.targets import (
+    FirehoseTarget,
+    InputTransformerArgs,
+    SqsTarget,
+)
 from tests.mocking import ACCOUNT_ID, REGION, run_program
 
 TOPICS = ["v2.detail.events.conversation.{id}.acd.start"]
@@ -127,3 +133,44 @@ def test_a_name_making_a_permission_statement_id_too_long_is_refused() -> None:
         error
     )
     assert "use at most 76" in str(error)
+
+
+def firehose_rules(count: int) -> list[RuleArgs]:
+    bucket = "arn:aws:s3:::cx-analytics"
+    return [
+        RuleArgs(
+            name=f"r{i:03d}",
+            targets=[FirehoseTarget(bucket_arn=bucket, prefix=f"p{j}/") for j in range(5)],
+        )
+        for i in range(count)
+    ]
+
+
+def test_streams_past_the_role_budget_are_refused_before_anything_is_made() -> None:
+    # Each stream the component makes has its own role: 200 rules x 5 = 1,000 stream roles,
+    # plus the one EventBridge delivers with, pass IAM's default 1,000 per account.
+    error = refused(subscribe(rules=firehose_rules(200), dead_letter_queue=False))
+    assert error.field == "rules.targets"
+    assert "would make 1,001 IAM roles" in str(error)
+    assert "more than IAM's 1,000 per account" in str(error)
+
+
+def test_a_raised_role_quota_admits_them() -> None:
+    error = refused(
+        subscribe(
+            rules=firehose_rules(200),
+            dead_letter_queue=False,
+            quotas=QuotaArgs(max_iam_roles=1000),
+        )
+    )
+    assert "1,001" in str(error)
+    # Under the quota the plan passes (checked without declaring 1,000 streams: the plan alone).
+    plan_subscription(
+        "cx",
+        SubscriptionArgs(
+            topics=TOPICS,
+            rules=firehose_rules(200),
+            dead_letter_queue=False,
+            quotas=QuotaArgs(max_iam_roles=1001),
+        ),
+    )
