@@ -165,9 +165,7 @@ def plan_subscription(
         plan.pattern(source, static_view(plan.filter_policy))
         plans.append(plan)
     _check_generated_names(name, args)
-    preview_limits.check_wildcard_rules(
-        (plan.name, static_view(plan.filter_policy)) for plan in plans
-    )
+    preview_limits.check_wildcard_rules((p.name, static_view(p.filter_policy)) for p in plans)
     planned = SubscriptionPlan(
         event_source_suffix=suffix,
         topics=topics,
@@ -175,25 +173,7 @@ def plan_subscription(
         archive=_plan_archive(args, topics, source, max_pattern),
     )
     _check_queue_policy(name, planned, args)
-    preview_limits.check_subscription_names(
-        name,
-        dead_letter_queue=bool(args.dead_letter_queue),
-        function_keys=preview_limits.lambda_function_keys(
-            planned.uses_callback or args.notify_on_change,
-            (target for rule in plans for target in rule.targets),
-        ),
-    )
-    preview_limits.check_role_budget(
-        name,
-        preview_limits.roles_made(
-            [target for rule in args.rules or [] for target in rule.targets or []],
-            makes_callback=args.lambda_arn is None
-            and (planned.uses_callback or args.notify_on_change),
-        ),
-        _quota(
-            args.quotas.max_iam_roles, preview_limits.MAX_IAM_ROLES, field="quotas.max_iam_roles"
-        ),
-    )
+    _check_what_is_made(name, planned, args)
     return planned
 
 
@@ -201,6 +181,26 @@ def plan_subscription(
 _LONGEST_REGION = "ap-southeast-5"
 _ACCOUNT = "0" * 12
 _ROLE_NAME = "r" * 64
+
+
+def _check_what_is_made(name: str, plan: SubscriptionPlan, args: SubscriptionArgs) -> None:
+    """The names and the number of roles the subscription's resources get, against AWS's limits."""
+    uses_callback = plan.uses_callback or args.notify_on_change
+    preview_limits.check_subscription_names(
+        name,
+        dead_letter_queue=bool(args.dead_letter_queue),
+        function_keys=preview_limits.lambda_function_keys(
+            uses_callback, (target for rule in plan.rules for target in rule.targets)
+        ),
+    )
+    quota = _quota(
+        args.quotas.max_iam_roles, preview_limits.MAX_IAM_ROLES, field="quotas.max_iam_roles"
+    )
+    targets = [target for rule in args.rules or [] for target in rule.targets or []]
+    made = preview_limits.roles_made(
+        targets, makes_callback=args.lambda_arn is None and uses_callback
+    )
+    preview_limits.check_role_budget(name, made, quota)
 
 
 def _check_queue_policy(name: str, plan: SubscriptionPlan, args: SubscriptionArgs) -> None:
@@ -310,7 +310,6 @@ def _plan_archive(
 
 # pulumi-aws names a resource `<logical name>-<7 random characters>`; these physical names have
 # AWS length limits, which would otherwise fail only at `up`, in the provider's words.
-_AUTONAME_SUFFIX = 8
 _MAX_FUNCTION_NAME = 64  # Lambda function name
 _SQS_LAMBDA_NAME = re.compile(r"[A-Za-z0-9_-]+")  # what Lambda, SQS and SNS names accept
 
@@ -329,14 +328,8 @@ def _check_generated_names(name: str, args: SubscriptionArgs) -> None:
             field="name",
         )
     if args.lambda_arn is None:
-        function = f"{name}-callback"
-        if len(function) + _AUTONAME_SUFFIX > _MAX_FUNCTION_NAME:
-            room = _MAX_FUNCTION_NAME - _AUTONAME_SUFFIX - len("-callback")
-            raise SubscriptionArgsError(
-                f"the subscription name {name!r} has {len(name)} characters: its callback"
-                f" function's name would pass Lambda's {_MAX_FUNCTION_NAME}; use at most {room}.",
-                field="name",
-            )
+        what = "its callback function's name would pass Lambda's"
+        preview_limits.check_generated_name(name, "-callback", _MAX_FUNCTION_NAME, what)
 
 
 def _check_topics(topics: object) -> tuple[str, ...]:

@@ -78,6 +78,19 @@ def check_rule_description(rule: str, description: object) -> None:
         )
 
 
+def check_generated_name(name: str, ending: str, limit: int, what: str) -> None:
+    """Refuse a subscription name whose generated `<name><ending>-<7>` passes `limit`; `what`
+    names the resource and its service (e.g. "callback function's name ... Lambda's")."""
+    if len(name) + len(ending) + AUTONAME_SUFFIX <= limit:
+        return
+    room = limit - AUTONAME_SUFFIX - len(ending)
+    raise SubscriptionArgsError(
+        f"the subscription name {name!r} has {len(name)} characters: {what} {limit};"
+        f" use at most {room}.",
+        field="name",
+    )
+
+
 def check_subscription_names(
     name: str, *, dead_letter_queue: bool, function_keys: Sequence[str]
 ) -> None:
@@ -85,24 +98,11 @@ def check_subscription_names(
     dead-letter queue's (`<name>-dlq-<7>`) and each Lambda permission's statement id
     (`<name>-invoke-<function key>-<7>`)."""
     if dead_letter_queue:
-        queue = f"{name}-dlq"
-        if len(queue) + AUTONAME_SUFFIX > MAX_QUEUE_NAME:
-            room = MAX_QUEUE_NAME - AUTONAME_SUFFIX - len("-dlq")
-            raise SubscriptionArgsError(
-                f"the subscription name {name!r} has {len(name)} characters: its dead-letter"
-                f" queue's name would pass SQS's {MAX_QUEUE_NAME}; use at most {room}.",
-                field="name",
-            )
+        what = "its dead-letter queue's name would pass SQS's"
+        check_generated_name(name, "-dlq", MAX_QUEUE_NAME, what)
     for key in function_keys:
-        statement = f"{name}-invoke-{key}"
-        if len(statement) + AUTONAME_SUFFIX > MAX_STATEMENT_ID:
-            room = MAX_STATEMENT_ID - AUTONAME_SUFFIX - len(f"-invoke-{key}")
-            raise SubscriptionArgsError(
-                f"the subscription name {name!r} has {len(name)} characters: the statement id"
-                f" of its Lambda permission for {key!r} would pass Lambda's {MAX_STATEMENT_ID};"
-                f" use at most {room}.",
-                field="name",
-            )
+        what = f"the statement id of its Lambda permission for {key!r} would pass Lambda's"
+        check_generated_name(name, f"-invoke-{key}", MAX_STATEMENT_ID, what)
 
 
 def lambda_function_keys(uses_callback: bool, targets: Iterable[Any]) -> list[str]:
