@@ -193,14 +193,19 @@ def _check_what_is_made(name: str, plan: SubscriptionPlan, args: SubscriptionArg
             uses_callback, (target for rule in plan.rules for target in rule.targets)
         ),
     )
-    quota = _quota(
-        args.quotas.max_iam_roles, preview_limits.MAX_IAM_ROLES, field="quotas.max_iam_roles"
+    preview_limits.check_role_budget(
+        name, roles_of(args, plan), args.quotas.max_iam_roles, program=False
     )
+
+
+def roles_of(args: SubscriptionArgs, plan: SubscriptionPlan) -> int:
+    """The IAM roles the subscription makes."""
+    _quota(args.quotas.max_iam_roles, preview_limits.MAX_IAM_ROLES, field="quotas.max_iam_roles")
     targets = [target for rule in args.rules or [] for target in rule.targets or []]
-    made = preview_limits.roles_made(
+    uses_callback = plan.uses_callback or args.notify_on_change
+    return preview_limits.roles_made(
         targets, makes_callback=args.lambda_arn is None and uses_callback
     )
-    preview_limits.check_role_budget(name, made, quota)
 
 
 def _check_queue_policy(name: str, plan: SubscriptionPlan, args: SubscriptionArgs) -> None:

@@ -119,32 +119,29 @@ def lambda_function_keys(uses_callback: bool, targets: Iterable[Any]) -> list[st
 
 def roles_made(targets: Iterable[Any], *, makes_callback: bool) -> int:
     """The IAM roles a subscription makes: the callback's, one per delivery kind used (shared by
-    all its targets), and one per Firehose stream it makes."""
+    all its targets), and the one its Firehose streams write with."""
+    targets = list(targets)
     kinds = {type(t) for t in targets if isinstance(t, _ROLE_KINDS)}
-    streams = sum(
-        1 for t in targets if isinstance(t, FirehoseTarget) and t.delivery_stream_arn is None
-    )
-    return int(makes_callback) + len(kinds) + streams
+    streams = any(isinstance(t, FirehoseTarget) and t.delivery_stream_arn is None for t in targets)
+    return int(makes_callback) + len(kinds) + int(streams)
 
 
 # Roles the subscriptions of this program run make, keyed by the run (as suffixes are).
 _ROLES: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
-def check_role_budget(name: str, roles: int, quota: int | None) -> None:
-    """Refuse when the program's subscriptions would make more roles than the account may hold."""
+def check_role_budget(name: str, roles: int, quota: int | None, *, program: bool) -> None:
+    """Refuse when the subscription (with `program`: with the others of this program run, as
+    the component counts them) would make more roles than the account may hold."""
     budget = MAX_IAM_ROLES if quota is None else quota
-    # Outside a program run (`validate`, plan alone) each subscription is counted by itself.
-    run = pulumi.runtime.settings.get_monitor()
-    made = _ROLES.setdefault(policy_size.program_run(), {}) if run is not None else {}
+    made = _ROLES.setdefault(policy_size.program_run(), {}) if program else {}
     made[name] = roles
     total = sum(made.values())
     if total <= budget:
         return
     raise SubscriptionArgsError(
-        f"the subscriptions of this program would make {total:,} IAM roles ({name!r}: {roles:,},"
-        f" one per Firehose stream it makes), more than IAM's {budget:,} per account. Deliver"
-        " to fewer streams the component makes (give delivery_stream_arn of a stream you share),"
-        " or set quotas.max_iam_roles if AWS raised the account's quota.",
+        f"the subscriptions of this program would make {total:,} IAM roles ({name!r}: {roles},"
+        f" at most one per target kind), more than IAM's {budget:,} per account. Merge"
+        " subscriptions, or set quotas.max_iam_roles if AWS raised the account's quota.",
         field="rules.targets",
     )

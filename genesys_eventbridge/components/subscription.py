@@ -9,7 +9,7 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import policy_size
+from genesys_eventbridge.components import policy_size, preview_limits
 from genesys_eventbridge.components.alarms import declare_alarms
 from genesys_eventbridge.components.archive import declare_archive
 from genesys_eventbridge.components.args import ArchiveArgs, SubscriptionArgs
@@ -34,7 +34,7 @@ from genesys_eventbridge.components.partner_source import (
     PartnerSourceMissingError as PartnerSourceMissingError,
 )
 from genesys_eventbridge.components.partner_source import wait_for_source
-from genesys_eventbridge.components.plan import SubscriptionPlan, plan_subscription
+from genesys_eventbridge.components.plan import SubscriptionPlan, plan_subscription, roles_of
 from genesys_eventbridge.components.registration import declare_notify
 from genesys_eventbridge.components.scope import Scope
 from genesys_eventbridge.components.target_kinds import declare_target
@@ -103,6 +103,10 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         region_known = args.aws_region or pulumi.Config("aws").get("region")
         plan = plan_subscription(name, args, region=region_known, stack=pulumi.get_stack())
         _claim_suffix(name, plan.event_source_suffix)
+        # With the other subscriptions of this program: they share the account's roles.
+        preview_limits.check_role_budget(
+            name, roles_of(args, plan), args.quotas.max_iam_roles, program=True
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._args = args
         self._scope = Scope(

@@ -15,7 +15,6 @@ from genesys_eventbridge.components import (
     SubscriptionArgsError,
 )
 from genesys_eventbridge.components.args import QuotaArgs
-from genesys_eventbridge.components.plan import plan_subscription
 from genesys_eventbridge.components.targets import (
     FirehoseTarget,
     InputTransformerArgs,
@@ -135,42 +134,48 @@ def test_a_name_making_a_permission_statement_id_too_long_is_refused() -> None:
     assert "use at most 76" in str(error)
 
 
-def firehose_rules(count: int) -> list[RuleArgs]:
+def firehose_rules(count: int, prefixes: int = 5) -> list[RuleArgs]:
     bucket = "arn:aws:s3:::cx-analytics"
     return [
         RuleArgs(
             name=f"r{i:03d}",
-            targets=[FirehoseTarget(bucket_arn=bucket, prefix=f"p{j}/") for j in range(5)],
+            targets=[
+                FirehoseTarget(bucket_arn=bucket, prefix=f"p{(i * 5 + j) % prefixes}/")
+                for j in range(5)
+            ],
         )
         for i in range(count)
     ]
 
 
-def test_streams_past_the_role_budget_are_refused_before_anything_is_made() -> None:
-    # Each stream the component makes has its own role: 200 rules x 5 = 1,000 stream roles,
-    # plus the one EventBridge delivers with, pass IAM's default 1,000 per account.
-    error = refused(subscribe(rules=firehose_rules(200), dead_letter_queue=False))
+def test_streams_share_one_role_until_its_policy_would_pass_iams_limit() -> None:
+    # 60 rules x 5 streams into 5 prefixes: one stream role and one delivery role.
+    deployed = run_program(subscribe(rules=firehose_rules(60), dead_letter_queue=False))
+    assert len(deployed.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")) == 300
+    assert len(deployed.of_type("aws:iam/role:Role")) == 2
+    # 300 distinct prefixes are more than one role's policy can name: refused at preview.
+    error = refused(subscribe(rules=firehose_rules(60, prefixes=300), dead_letter_queue=False))
     assert error.field == "rules.targets"
-    assert "would make 1,001 IAM roles" in str(error)
-    assert "more than IAM's 1,000 per account" in str(error)
+    assert "over IAM's 10,240 per role" in str(error)
 
 
-def test_a_raised_role_quota_admits_them() -> None:
-    error = refused(
-        subscribe(
-            rules=firehose_rules(200),
-            dead_letter_queue=False,
-            quotas=QuotaArgs(max_iam_roles=1000),
+def test_a_program_past_the_role_budget_is_refused() -> None:
+    # EventBridge's Firehose role and the streams' role: 2, over a quota of 1.
+    error = refused(subscribe(rules=firehose_rules(1), quotas=QuotaArgs(max_iam_roles=1)))
+    assert error.field == "rules.targets"
+    assert "would make 2 IAM roles" in str(error) and "more than IAM's 1 per account" in str(error)
+
+    # Two subscriptions of one program count together: 2 for "a", then the callback's of "b".
+    def two() -> Any:
+        GenesysEventBridgeSubscription(
+            "a",
+            SubscriptionArgs(
+                topics=TOPICS, rules=firehose_rules(1), quotas=QuotaArgs(max_iam_roles=2)
+            ),
         )
-    )
-    assert "1,001" in str(error)
-    # Under the quota the plan passes (checked without declaring 1,000 streams: the plan alone).
-    plan_subscription(
-        "cx",
-        SubscriptionArgs(
-            topics=TOPICS,
-            rules=firehose_rules(200),
-            dead_letter_queue=False,
-            quotas=QuotaArgs(max_iam_roles=1001),
-        ),
-    )
+        return GenesysEventBridgeSubscription(
+            "b", SubscriptionArgs(topics=TOPICS, quotas=QuotaArgs(max_iam_roles=2))
+        )
+
+    error = refused(two)
+    assert "would make 3 IAM roles ('b': 1," in str(error)

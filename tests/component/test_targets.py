@@ -269,13 +269,15 @@ def test_firehose_stream_writes_under_its_prefix_only(every_kind: Deployment) ->
     stream_role = next(r for r in every_kind.of_type(ROLE) if r.outputs["arn"] == s3["roleArn"])
     trust = only_statement(document(stream_role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
-    s3_policy = every_kind.named(child("firehose-target-0-stream-role-policy"))
+    s3_policy = every_kind.named("cx-events-firehose-stream-role-policy")
     by_sid = {s["Sid"]: s["Resource"] for s in document(s3_policy)["Statement"]}
     assert by_sid == {
         "BucketLevel": BUCKET,
         "ObjectsUnderPrefix": f"{BUCKET}/genesys/cx/*",
         "ErrorObjectsUnderPrefix": f"{BUCKET}/errors/genesys/cx/*",
-        "DeliveryErrorLog": f"{group.outputs['arn']}:log-stream:DestinationDelivery",
+        # Every stream's error log (their groups are named after the streams' shared prefix).
+        "DeliveryErrorLog": f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/kinesisfirehose/"
+        "test-cx-events-rule-*:log-stream:DestinationDelivery",
     }
 
     target = every_kind.named(child("firehose-target-0"))
@@ -653,7 +655,7 @@ def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() 
             ),
         )
     )
-    s3_policy = deployment.named(child("firehose-target-0-stream-role-policy"))
+    s3_policy = deployment.named("cx-events-firehose-stream-role-policy")
     by_sid = {s["Sid"]: s["Resource"] for s in document(s3_policy)["Statement"]}
     assert by_sid["BucketLevel"] == BUCKET
     assert by_sid["ObjectsUnderPrefix"] == f"{BUCKET}/genesys/*"

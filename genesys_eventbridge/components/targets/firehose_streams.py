@@ -1,4 +1,4 @@
-"""The delivery streams the component makes for Firehose targets, and their role.
+"""The delivery streams the component makes for Firehose targets, and the one role they share.
 
 A stream writes each event as one line (Firehose's `AppendDelimiterToRecord` processor: records
 are otherwise written back to back, which Athena and most readers cannot split), writes what it
@@ -11,15 +11,19 @@ through S3 only.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from genesys_eventbridge.components import iam
+from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies, watched
 from genesys_eventbridge.components.targets.args import FirehoseTarget
+from genesys_eventbridge.components.targets.roles import MAX_ROLE_POLICY
 
 ERROR_LOG_STREAM = "DestinationDelivery"
 ERROR_LOG_RETENTION_DAYS = 30
@@ -39,41 +43,165 @@ def error_prefix(target: FirehoseTarget) -> str:
     return f"errors/{target.prefix}!{{firehose:error-output-type}}/"
 
 
-def stream_policy(
-    bucket: str, target: FirehoseTarget, log_group_arn: str, kms_key_arn: str | None
-) -> dict[str, Any]:
-    """The stream role's policy: S3 under the data and error prefixes, its error log, its key."""
-    document = policies.firehose_s3_policy(bucket, target.prefix)
+@dataclass(frozen=True)
+class StreamGrant:
+    """What one made stream writes: its bucket, data and error prefixes, and key."""
+
+    bucket: str
+    prefix: str
+    error_prefix: str
+    kms_key_arn: str | None
+
+
+def grant_statements(grant: StreamGrant) -> list[dict[str, Any]]:
+    """One stream's S3 (and KMS) statements: under its data and error prefixes, its key."""
+    document = policies.firehose_s3_policy(grant.bucket, grant.prefix)
     errors = next(
         statement
-        for statement in policies.firehose_s3_policy(bucket, error_prefix(target))["Statement"]
+        for statement in policies.firehose_s3_policy(grant.bucket, grant.error_prefix)["Statement"]
         if statement.get("Sid") == "ObjectsUnderPrefix"
     )
     statements = [*document["Statement"], {**errors, "Sid": "ErrorObjectsUnderPrefix"}]
-    statements.append(
-        {
-            "Sid": "DeliveryErrorLog",
-            "Effect": "Allow",
-            "Action": "logs:PutLogEvents",
-            "Resource": f"{log_group_arn.removesuffix(':*')}:log-stream:{ERROR_LOG_STREAM}",
-        }
-    )
-    if kms_key_arn is not None:
-        region = kms_key_arn.split(":")[3]
+    if grant.kms_key_arn is not None:
+        region = grant.kms_key_arn.split(":")[3]
         statements.append(
             {
                 "Sid": "EncryptObjectsWithYourKey",
                 "Effect": "Allow",
                 "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": kms_key_arn,
+                "Resource": grant.kms_key_arn,
                 # Through S3, for this bucket only.
                 "Condition": {
                     "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
-                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": f"{bucket}/*"},
+                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": f"{grant.bucket}/*"},
                 },
             }
         )
-    return {**document, "Statement": statements}
+    return statements
+
+
+def streams_policy(grants: Sequence[StreamGrant], error_logs: str) -> dict[str, Any]:
+    """The one stream role's policy for every stream the subscription makes: statements that
+    differ only in their resources are merged, so streams sharing a bucket and prefix add
+    nothing; `error_logs` is the ARN pattern of their error log streams."""
+    merged: dict[str, dict[str, Any]] = {}
+    for grant in grants:
+        for statement in grant_statements(grant):
+            shape = json.dumps({k: v for k, v in statement.items() if k not in ("Sid", "Resource")})
+            key = f"{statement['Sid']}|{shape}"
+            held = merged.setdefault(key, {**statement, "Resource": []})
+            resources = statement["Resource"]
+            held["Resource"] += resources if isinstance(resources, list) else [resources]
+    statements: list[dict[str, Any]] = []
+    for index, statement in enumerate(merged.values()):
+        resources = sorted(set(statement["Resource"]))
+        sid = (
+            statement["Sid"]
+            if statement["Sid"] != "EncryptObjectsWithYourKey"
+            else (f"EncryptObjectsWithYourKey{index}")
+        )
+        only = resources[0] if len(resources) == 1 else resources
+        statements.append({**statement, "Sid": sid, "Resource": only})
+    statements.append(
+        {
+            "Sid": "DeliveryErrorLog",
+            "Effect": "Allow",
+            "Action": "logs:PutLogEvents",
+            "Resource": error_logs,
+        }
+    )
+    return {"Version": iam.VERSION, "Statement": statements}
+
+
+@dataclass
+class StreamRole:
+    """The one role Firehose writes with for every stream the subscription makes, made with the
+    first: its policy covers each stream's bucket, prefixes and key, merged, so streams that
+    share a bucket and prefix (the usual case) add nothing to it."""
+
+    ctx: TargetContext
+    made_prefix: str
+    """The common prefix of the made streams' names (their log groups are named after them)."""
+    name_prefix: Callable[[str], str | None]
+    _made: tuple[aws.iam.Role, aws.iam.RolePolicy] | None = None
+
+    def get(self) -> tuple[aws.iam.Role, aws.iam.RolePolicy, bool]:
+        """The role and its policy, and whether this call made them."""
+        if self._made is not None:
+            return (*self._made, False)
+        targets = [
+            target
+            for rule in self.ctx.args.rules or []
+            for target in rule.targets or []
+            if isinstance(target, FirehoseTarget) and target.delivery_stream_arn is None
+        ]
+        _check_size(targets, self.made_prefix)
+        logical = f"{self.ctx.name}-firehose-stream-role"
+        opts = pulumi.ResourceOptions(parent=self.ctx.component)
+        role = aws.iam.Role(
+            logical,
+            assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
+                lambda account: json.dumps(iam.trust_policy(policies.FIREHOSE_PRINCIPAL, account))
+            ),
+            description=f"Firehose streams of subscription {self.ctx.name}"[:1000],
+            tags=self.ctx.tags,
+            name_prefix=self.name_prefix(logical),
+            opts=opts,
+        )
+        values = [v for t in targets for v in (t.bucket_arn, t.kms_key_arn)]
+        prefix = self.made_prefix
+
+        def render(resolved: list[Any]) -> str:
+            bus_arn, *pairs = resolved
+            grants = [
+                StreamGrant(pairs[2 * i], t.prefix, error_prefix(t), pairs[2 * i + 1])
+                for i, t in enumerate(targets)
+            ]
+            return json.dumps(streams_policy(grants, _error_logs(bus_arn, prefix)))
+
+        policy = aws.iam.RolePolicy(
+            f"{logical}-policy",
+            role=role.id,
+            policy=pulumi.Output.all(self.ctx.bus.arn, *values).apply(render),
+            opts=opts,
+        )
+        self._made = (role, policy)
+        return role, policy, True
+
+
+def _error_logs(bus_arn: str, stream_prefix: str) -> str:
+    """The error log streams of every stream made here (region and account from the bus)."""
+    _, partition, _, region, account, _ = bus_arn.split(":", 5)
+    return (
+        f"arn:{partition}:logs:{region}:{account}:log-group:/aws/kinesisfirehose/"
+        f"{stream_prefix}*:log-stream:{ERROR_LOG_STREAM}"
+    )
+
+
+def _check_size(targets: Sequence[FirehoseTarget], stream_prefix: str) -> None:
+    """Refuse, before any stream is made, a stream role policy past IAM's limit."""
+    key = "arn:aws-us-gov:kms:ap-southeast-5:000000000000:key/" + "0" * 36
+    grants = [
+        StreamGrant(
+            t.bucket_arn if isinstance(t.bucket_arn, str) else "arn:aws:s3:::" + "b" * 63,
+            t.prefix,
+            error_prefix(t),
+            (t.kms_key_arn if isinstance(t.kms_key_arn, str) else key) if t.kms_key_arn else None,
+        )
+        for t in targets
+    ]
+    logs = _error_logs(f"arn:aws-us-gov:events:ap-southeast-5:{'0' * 12}:x", stream_prefix)
+    size = len(json.dumps(streams_policy(grants, logs), separators=(",", ":")))
+    if size <= MAX_ROLE_POLICY:
+        return
+    raise SubscriptionArgsError(
+        f"rules.targets: the {len(targets)} Firehose streams the component makes write to so many"
+        f" distinct buckets, prefixes and keys that their one role would need a policy of"
+        f" {size:,} characters, over IAM's {MAX_ROLE_POLICY:,} per role. Let streams share a"
+        " bucket and prefix (Firehose can partition by !{timestamp:...} within one), or give"
+        " delivery_stream_arn of streams you manage.",
+        field="rules.targets",
+    )
 
 
 def declare_stream(
@@ -83,7 +211,7 @@ def declare_stream(
     *,
     logical: str,
     physical: str,
-    role_name_prefix: str | None,
+    role: StreamRole,
 ) -> tuple[aws.kinesis.FirehoseDeliveryStream, list[pulumi.Resource]]:
     """The stream `logical` (named `physical`) to the bucket; returns it and all it made."""
     assert target.bucket_arn is not None  # checked at plan time
@@ -103,31 +231,13 @@ def declare_stream(
         region=ctx.region,
         opts=opts,
     )
-    role = aws.iam.Role(
-        f"{logical}-role",
-        assume_role_policy=pulumi.Output.from_input(ctx.account_id).apply(
-            lambda account: json.dumps(iam.trust_policy(policies.FIREHOSE_PRINCIPAL, account))
-        ),
-        # The rule's name only: the rule itself renders its targets, credentials included.
-        description=f"Firehose stream of target {rt.index} of rule {rt.rule.name}"[:1000],
-        tags=ctx.tags,
-        name_prefix=role_name_prefix,
-        opts=opts,
-    )
-    policy = aws.iam.RolePolicy(
-        f"{logical}-role-policy",
-        role=role.id,
-        policy=pulumi.Output.all(target.bucket_arn, log_group.arn, target.kms_key_arn).apply(
-            lambda v: json.dumps(stream_policy(v[0], target, v[1], v[2]))
-        ),
-        opts=opts,
-    )
+    stream_role, policy, made = role.get()
     stream = aws.kinesis.FirehoseDeliveryStream(
         logical,
         name=physical,
         destination="extended_s3",
         extended_s3_configuration=_S3(
-            role_arn=role.arn,
+            role_arn=stream_role.arn,
             bucket_arn=target.bucket_arn,
             prefix=target.prefix,
             error_output_prefix=error_prefix(target),
@@ -154,4 +264,4 @@ def declare_stream(
         ),
     )
     watched.made_stream(ctx, rt, stream.name, target.buffering_interval_seconds)
-    return stream, [log_group, log_stream, role, policy, stream]
+    return stream, [log_group, log_stream, *([stream_role, policy] if made else []), stream]

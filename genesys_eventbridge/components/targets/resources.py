@@ -25,7 +25,7 @@ from genesys_eventbridge.components.targets.args import (
     SqsTarget,
     StepFunctionsTarget,
 )
-from genesys_eventbridge.components.targets.firehose_streams import declare_stream
+from genesys_eventbridge.components.targets.firehose_streams import StreamRole, declare_stream
 from genesys_eventbridge.components.targets.roles import DeliveryRoles
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
@@ -56,6 +56,7 @@ class TargetResources:
     _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
     _log_groups: dict[tuple[str, int], pulumi.Input[str]] = field(default_factory=dict)
     roles: DeliveryRoles | None = None
+    stream_role: StreamRole | None = None
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
@@ -88,6 +89,10 @@ class TargetResources:
     def _physical_prefix(self) -> str:
         """What every `_physical` name of this subscription starts with (also when hashed)."""
         return f"{self.ctx.event_source_suffix}-rule-"[: _MAX_EVENTS_NAME - 9]
+
+    @staticmethod
+    def _role_name_prefix(logical: str) -> str | None:
+        return _prefix_if_too_long(logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX)
 
     def _opts(
         self, depends_on: Sequence[pulumi.Resource] = (), **kw: Any
@@ -147,9 +152,7 @@ class TargetResources:
             self.roles = DeliveryRoles(
                 self.ctx,
                 made_prefix=self._physical_prefix(),
-                name_prefix=lambda logical: _prefix_if_too_long(
-                    logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX
-                ),
+                name_prefix=self._role_name_prefix,
             )
         role, policy, made = self.roles.role_for(kind)
         if made:
@@ -231,15 +234,17 @@ class TargetResources:
             watched.given_stream(self.ctx, rt, t.delivery_stream_arn)
         else:
             logical = self._name(rt, "stream")
+            if self.stream_role is None:
+                self.stream_role = StreamRole(
+                    self.ctx, self._physical_prefix(), name_prefix=self._role_name_prefix
+                )
             stream, created = declare_stream(
                 self.ctx,
                 rt,
                 t,
                 logical=logical,
                 physical=self._physical(rt, "stream"),
-                role_name_prefix=_prefix_if_too_long(
-                    f"{logical}-role", _MAX_ROLE_NAME, _MAX_ROLE_PREFIX
-                ),
+                role=self.stream_role,
             )
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
