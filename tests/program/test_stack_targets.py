@@ -87,11 +87,21 @@ PATH = "subscriptions[0].rules[0].targets"
         ([{"kind": "sqs"}] * 6, PATH, "6 targets, more than EventBridge's 5"),
         ([{"kind": "sqs", "maxReceiveCount": 0}], f"{PATH}[0].maxReceiveCount", "greater than"),
         (
+            [{"kind": "sqs", "messageRetentionSeconds": 1209601}],
+            f"{PATH}[0].messageRetentionSeconds",
+            "less than or equal to 1209600",
+        ),
+        (
             [{"kind": "https", "endpoint": "https://h.example.com", "auth": {}}],
             f"{PATH}[0].auth",
             "exactly one",
         ),
         ([{"kind": "firehose"}], f"{PATH}[0].bucketArn", "either deliveryStreamArn"),
+        (
+            [{"kind": "firehose", "bucketArn": "arn:aws:s3:::b", "errorPrefix": "genesys/e/"}],
+            f"{PATH}[0].errorPrefix",
+            "is under prefix 'genesys/'",
+        ),
     ],
 )
 def test_bad_target_rows_name_their_config_path(targets: list[Any], path: str, words: str) -> None:
@@ -243,3 +253,23 @@ def test_the_readme_targets_example_is_valid_input() -> None:
     targets[0]["auth"]["apiKey"]["value"] = {"fromConfig": "hookKey"}  # this test's secret key
     result = stack(*targets)
     assert len(result.of_type(CONNECTION)) == 1
+
+
+def test_stream_and_queue_options_reach_the_resources_from_stack_config() -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    result = stack(
+        {"kind": "sqs", "messageRetentionSeconds": 86400},
+        {
+            "kind": "firehose",
+            "bucketArn": "arn:aws:s3:::cx-analytics",
+            "errorPrefix": "failed/",
+            "newlineDelimited": False,
+            "kmsKeyArn": key,
+        },
+    )
+    (stream,) = result.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
+    s3 = stream.inputs["extendedS3Configuration"]
+    assert s3["errorOutputPrefix"] == "failed/" and s3["kmsKeyArn"] == key
+    assert "processingConfiguration" not in s3
+    queues = {q.name: q.inputs for q in result.of_type("aws:sqs/queue:Queue")}
+    assert queues["cx-rule-r-target-0-queue"]["messageRetentionSeconds"] == 86400
