@@ -47,7 +47,8 @@ class StackDocument:
     namespace: str
     config: dict[str, Any]
     secret_keys: set[str] = field(default_factory=set)
-    secure_paths: dict[str, set[str]] = field(default_factory=dict)
+    # Of each secret key: the config paths of its `secure:` values, None when they cannot be known.
+    secure_paths: dict[str, set[str] | None] = field(default_factory=dict)
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
@@ -170,7 +171,9 @@ def from_cli(stack: str, cwd: str, environ: Mapping[str, str]) -> StackDocument:
             config[key] = entry["value"]
     secret_keys = {k for k, entry in entries.items() if entry.get("secret") is True}
     project_dir = Path(cwd).resolve()
-    secure = {k: read_secure_paths(project_dir, stack, k) or set() for k in secret_keys}
+    # The stack file found as the CLI finds it (up to Pulumi.yaml, its stackConfigDir); None for a
+    # key whose secure values cannot be known there, which the checks then refuse.
+    secure = {k: read_secure_paths(project_dir, stack, k) for k in secret_keys}
     return StackDocument(
         stack=stack,
         where=f"stack {stack}",
@@ -178,7 +181,7 @@ def from_cli(stack: str, cwd: str, environ: Mapping[str, str]) -> StackDocument:
         namespace=_namespace(project_dir),
         config=config,
         secret_keys=secret_keys,
-        secure_paths={k: paths for k, paths in secure.items() if paths},
+        secure_paths=secure,
     )
 
 
@@ -223,7 +226,9 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
                     raw,
                     document.stack,
                     base=document.project_dir,
-                    secure_paths=document.secure_paths.get(full_key, set()),
+                    secure_paths=document.secure_paths.get(full_key)
+                    if full_key in document.secret_keys
+                    else set(),
                     secret=full_key in document.secret_keys,
                     config_secrets={k: k in document.secret_keys for k in document.config},
                     default_region=_text(document.config.get("aws:region")),

@@ -44,6 +44,7 @@ from genesys_eventbridge.components.config_errors import (
 from genesys_eventbridge.components.config_source import (
     config_keys,
     is_secret_key,
+    program_directory,
     read_secure_paths,
     under,
 )
@@ -71,6 +72,20 @@ SECRET_CAPABLE = re.compile(
     r"subscriptions\[[0-9]+\]\.lambdaCode\.environment\.[^.\[]+|" + CREDENTIAL_PATH.pattern
 )
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
+
+
+# Secretness is recorded per value only in the stack file; the engine says "some value of this
+# key is secret". Without the file, a value set with --secret outside the callback's environment
+# would reach the state in plain text: refuse rather than guess.
+_UNKNOWN_SECRETS = (
+    f"{CONFIG_KEY}: holds values set with --secret, but which ones cannot be known: its stack file"
+    " (Pulumi.<stack>.yaml beside Pulumi.yaml, or in the project's stackConfigDir) was not found"
+    " or does not hold this key (config from a Pulumi ESC environment or the Automation API);"
+    " values outside lambdaCode.environment would reach the state in plain text. Run the program"
+    " in its project, with its stack file; or set subscriptions without --secret and keep each"
+    " target credential in a config key of its own (`pulumi config set --secret"
+    f" {PROJECT_NAMESPACE}:<key> <value>`) named with `{{fromConfig: <key>}}`"
+)
 
 
 class StackConfigError(pulumi.RunError, ValueError):
@@ -342,7 +357,7 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
     full_key = config.full_key(CONFIG_KEY)
     stack = pulumi.get_stack()
     secret = is_secret_key(full_key)
-    secure = read_secure_paths(Path.cwd(), stack, full_key) if secret else None
+    secure = read_secure_paths(program_directory(), stack, full_key) if secret else None
     return parse_subscriptions(
         raw,
         stack=stack,
@@ -367,17 +382,21 @@ def parse_subscriptions(
 
     stack: the Pulumi stack's name, part of each default event source suffix. base: the project
     directory that lambdaCode paths are relative to (default: the current one). secret: whether
-    the key is a secret. secure_paths: the config paths of its `secure:` values, when the stack
-    file could be read. config_secrets: outside a program run, each key of the stack -> whether
-    it is secret (for credentials given as `{fromConfig: key}`). check_credentials: False for
-    commands that read only the rules (`match`). default_region: the stack's `aws:region`, where
-    subscriptions without awsRegion put their rules (checked against their targets' regions).
+    the key is a secret. secure_paths: the config paths of its `secure:` values, None when the
+    stack file could not be found or does not hold the key (then a secret key is refused: which
+    of its values are secret cannot be known). config_secrets: outside a program run, each key
+    of the stack -> whether it is secret (for credentials given as `{fromConfig: key}`).
+    check_credentials: False for commands that read only the rules (`match`). default_region:
+    the stack's `aws:region`, where subscriptions without awsRegion put their rules (checked
+    against their targets' regions).
     """
     if raw is None:
         raise StackConfigError(
             f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
             " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
         )
+    if secret and secure_paths is None:
+        raise StackConfigError(_UNKNOWN_SECRETS)
     problems = [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -208,11 +209,18 @@ def _lambda_environment(result: Any) -> Any:
     return function.inputs["environment"]
 
 
-def test_a_secret_set_with_path_stays_secret_in_the_lambda_environment(tmp_path: Path) -> None:
+def test_a_secret_set_with_path_stays_secret_in_the_lambda_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # `pulumi config set --secret --path 'genesys-eventbridge:subscriptions[0].lambdaCode.
     # environment.TOKEN' ...` makes the engine list the whole key as secret; get_object returns
     # its values plain.
     config = _with_secret_environment(tmp_path)
+    stack_file = copy.deepcopy(config)
+    stack_file[KEY][0]["lambdaCode"]["environment"]["TOKEN"] = {"secure": "v1:dG9rZW4="}
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.example.yaml").write_text(yaml.safe_dump({"config": stack_file}))
+    monkeypatch.chdir(tmp_path)
     result = run_stack(
         PROGRAM,
         config,
@@ -242,6 +250,7 @@ def test_a_secure_value_elsewhere_is_refused_naming_its_path(
     stack_file[KEY][0]["notes"] = {"secure": "v1:c2VjcmV0"}
     stack_file[KEY][0]["lambdaCode"]["environment"]["TOKEN"] = {"secure": "v1:dG9rZW4="}
     monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.example.yaml").write_text(yaml.safe_dump({"config": stack_file}))
     with pytest.raises(StackConfigError) as caught:
         run_stack(

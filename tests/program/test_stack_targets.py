@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -122,11 +123,14 @@ def test_an_inline_key_needs_the_stack_file_to_mark_it_secure() -> None:
         SecretResolver(secret=True, secure_paths={f"{PATH}[1].auth.apiKey.value"}).check("x", path)
     with pytest.raises(ValueError, match="plain text"):
         SecretResolver(secret=False).check("x", path)
-    # The stack file could not be read (e.g. config from an ESC environment): the key's word.
-    SecretResolver(secret=True, secure_paths=None).check("x", path)
+    # Where it is secure cannot be known (no stack file, e.g. config from an ESC environment).
+    with pytest.raises(ValueError, match="plain text"):
+        SecretResolver(secret=True, secure_paths=None).check("x", path)
 
 
-def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> None:
+def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = {
         "aws:region": "us-east-1",
         SUBSCRIPTIONS_KEY: [
@@ -137,6 +141,14 @@ def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> No
             }
         ],
     }
+    # The stack file, found from the project directory, has `secure:` at the credential's path.
+    on_file = json.loads(json.dumps(config))
+    on_file[SUBSCRIPTIONS_KEY][0]["rules"][0]["targets"][0]["auth"]["apiKey"]["value"] = {
+        "secure": "v1:a2V5"
+    }
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.t.yaml").write_text(yaml.safe_dump({"config": on_file}))
+    monkeypatch.chdir(tmp_path)
     result = run_stack(
         PROGRAM, config, project="genesys-eventbridge", stack="t", secret_keys=[SUBSCRIPTIONS_KEY]
     )
