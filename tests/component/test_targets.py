@@ -463,6 +463,23 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "got a dict",
         ),
         (
+            # Copied into the API destination and the connection's description in plain text.
+            HttpsTarget(
+                endpoint="https://u:pw-v@hooks.example.com/in?code=v",
+                auth=ApiKeyAuth(header="k", value="v"),
+            ),
+            "rules.targets[0].endpoint",
+            "credentials in the URL",
+        ),
+        (
+            HttpsTarget(
+                endpoint="https://hooks.example.com/in?code=v",
+                auth=ApiKeyAuth(header="k", value="v"),
+            ),
+            "rules.targets[0].endpoint",
+            "query string",
+        ),
+        (
             # A `*` needs a path parameter per call, which HttpsTarget has no field for.
             HttpsTarget(
                 endpoint="https://hooks.example.com/tenants/*/events",

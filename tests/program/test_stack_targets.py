@@ -164,3 +164,42 @@ def test_the_readme_targets_example_is_valid_input() -> None:
     targets[0]["auth"]["apiKey"]["value"] = {"fromConfig": "hookKey"}  # this test's secret key
     result = stack(*targets)
     assert len(result.of_type(CONNECTION)) == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "words"),
+    [
+        ("https://user:sentinel-pw@hooks.example.com/in", "credentials in the URL"),
+        ("https://hooks.example.com/in?code=sentinel-code", "query string or fragment"),
+        ("https://hooks.example.com/in#sentinel-frag", "query string or fragment"),
+    ],
+)
+def test_an_endpoint_carrying_a_credential_is_refused_without_quoting_it(
+    endpoint: str, words: str
+) -> None:
+    with pytest.raises(StackConfigError) as caught:
+        stack(https(endpoint=endpoint))
+    message = str(caught.value)
+    assert message.startswith(f"{PATH}[0].endpoint:"), message
+    assert words in message
+    assert "'https://hooks.example.com/in'" in message
+    assert "sentinel" not in message
+
+
+def test_an_authorization_endpoint_carrying_a_credential_is_refused() -> None:
+    target = {
+        "kind": "https",
+        "endpoint": "https://hooks.example.com/in",
+        "auth": {
+            "oauth": {
+                "authorizationEndpoint": "https://id.example.com/token?secret=sentinel-s",
+                "clientId": "c",
+                "clientSecret": {"fromConfig": "hookKey"},
+            }
+        },
+    }
+    with pytest.raises(StackConfigError) as caught:
+        stack(target)
+    message = str(caught.value)
+    assert f"{PATH}[0].auth.oauth.authorizationEndpoint:" in message
+    assert "sentinel" not in message

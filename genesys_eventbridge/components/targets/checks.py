@@ -22,6 +22,7 @@ from genesys_eventbridge.components.targets.args import (
     StepFunctionsTarget,
     Target,
 )
+from genesys_eventbridge.provider.genesys.errors import display_url
 
 MIN_RATE, MAX_RATE = 1, 300
 MAX_INPUT_PATHS = 100
@@ -197,17 +198,37 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
 
 
 def https_problem(url: object) -> str | None:
-    """Why `url` cannot be an API destination's endpoint, or None when it can."""
+    """Why `url` cannot be an API destination's endpoint, or None when it can.
+
+    A message quotes the URL without its user info, query string or fragment: they may hold a
+    credential, which is why they are refused too (an endpoint is stored and shown in plain text).
+    """
     if not isinstance(url, str):
         return f"must be an https URL; got {url!r}"
-    parts = urlsplit(url)
+    shown = repr(display_url(url))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        return f"{shown} is not a valid URL"
     if parts.scheme != "https":
         return (
-            f"{url!r} is not https: EventBridge API destinations send credentials with each"
+            f"{shown} is not https: EventBridge API destinations send credentials with each"
             " call, so the endpoint must be an https:// URL"
         )
     if not parts.hostname:
-        return f"{url!r} has no host name"
+        return f"{shown} has no host name"
+    if "@" in parts.netloc:
+        return (
+            f"{shown} carries credentials in the URL (user:password@), which would be stored and"
+            " shown in plain text; remove them and give them in auth (basic), as secrets"
+        )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return (
+            f"{shown} has a query string or fragment, which would be stored and shown in plain"
+            " text and may hold a credential; remove it: give plain parameters in"
+            " queryParameters, and a credential through auth (e.g. an apiKey header), as a secret"
+        )
     return None
 
 
@@ -219,8 +240,8 @@ def _check_https(target: HttpsTarget, fail: _Fail) -> None:
         # EventBridge fills each `*` from the target's path parameters, which this target
         # does not set: PutTargets would refuse it.
         raise fail(
-            f"endpoint {target.endpoint!r} has a '*' path placeholder; HttpsTarget sends no path"
-            " parameters, so give the full URL without '*'.",
+            f"endpoint {display_url(target.endpoint)!r} has a '*' path placeholder; HttpsTarget"
+            " sends no path parameters, so give the full URL without '*'.",
             "endpoint",
         )
     if (
