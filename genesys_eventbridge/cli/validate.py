@@ -26,6 +26,7 @@ from genesys_eventbridge.cli.parser import (
     returns_parser_exit,
 )
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
+from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 
 NAME = "validate"
 SUMMARY = "Run every static check of a stack's config (no engine, no network): for CI and hooks."
@@ -237,6 +238,8 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
         except StackConfigError as error:
             problems += error.problems
     genesys = {k: v for k, v in document.config.items() if k.startswith("genesyscloud:")}
+    # The engine records stack config in the state: a Genesys credential must be a secret.
+    problems += plain_secret_settings({k: k in document.secret_keys for k in genesys})
     if not any(p.startswith("genesyscloud:") for p in problems):
         try:
             Settings.resolve(genesys, environ)

@@ -60,6 +60,7 @@ from genesys_eventbridge.components.targets.config import (
     to_targets,
 )
 from genesys_eventbridge.provider.genesys.settings import unknown_keys as unknown_setting_keys
+from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 from genesys_eventbridge.provider.schema import input_problem
 
 CONFIG_KEY = "subscriptions"
@@ -352,6 +353,7 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
         ) from None
     # Keys that targets name with {fromConfig: key} hold their credentials: read, so known.
     problems = key_problems(config_keys() - secret_references(raw), config.name)
+    problems += plain_secret_settings({k: is_secret_key(k) for k in config_keys()})
     if problems:
         raise StackConfigError(problems)
     full_key = config.full_key(CONFIG_KEY)

@@ -199,3 +199,14 @@ def test_stack_refuses_secrets_it_cannot_place(fake_pulumi: Path, tmp_path: Path
     assert result.code == 1
     [head, problem] = result.out.splitlines()
     assert problem.startswith("  subscriptions: holds values set with --secret, but which ones")
+
+
+def test_a_genesys_secret_in_plain_text_is_a_problem(tmp_path: Path) -> None:
+    document = yaml.safe_load(EXAMPLE.read_text())
+    document["config"]["genesys-eventbridge:partnerApiKey"] = {"secure": "v1:AAAA"}
+    document["config"]["genesyscloud:oauthclientSecret"] = "sentinel-plain-secret"
+    path = _project(tmp_path, yaml.safe_dump(document))
+    result = run_cli("validate", "--file", str(path), environ={})
+    assert result.code == 1
+    assert "  genesyscloud:oauthclientSecret: is set in plain text" in result.out
+    assert "sentinel-plain-secret" not in result.out
