@@ -123,7 +123,7 @@ def _yaml_1_2_loader() -> type[Any]:
         return yaml.SafeLoader.construct_yaml_int(loader, node)
 
     Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+        "tag:yaml.org,2002:int", re.compile(r"[-+]?[0-9]+\Z"), list("-+0123456789")
     )
     Loader.add_constructor("tag:yaml.org,2002:int", integer)
     return Loader

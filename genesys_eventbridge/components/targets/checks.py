@@ -27,7 +27,7 @@ from genesys_eventbridge.provider.genesys.errors import display_url
 MIN_RATE, MAX_RATE = 1, 300
 MAX_INPUT_PATHS = 100
 MAX_INPUT_TEMPLATE = 8192
-_INPUT_PATH_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_INPUT_PATH_NAME = re.compile(r"[A-Za-z0-9_\-]+")  # fullmatch: `$` accepts "x\n"
 # The service in an ARN (`arn:<partition>:<service>:<region>:<account>:...`) per target kind.
 _SERVICE = {
     LambdaTarget: "lambda",
@@ -176,7 +176,7 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
                 "input_transformer.input_paths",
             )
         for key, path in transformer.input_paths.items():
-            if not _INPUT_PATH_NAME.match(key) or not str(path).startswith("$"):
+            if not _INPUT_PATH_NAME.fullmatch(key) or not str(path).startswith("$"):
                 raise fail(
                     f"input_transformer.input_paths: {key!r} -> {path!r}; names are letters,"
                     " digits, '-' or '_', paths start with '$'.",
