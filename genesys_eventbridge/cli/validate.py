@@ -25,6 +25,7 @@ from genesys_eventbridge.cli.parser import (
     command_parser,
     returns_parser_exit,
 )
+from genesys_eventbridge.components.nesting import too_deep_problem
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
 from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 
@@ -141,6 +142,8 @@ def from_file(path: Path) -> StackDocument:
         raise UnreadableStack(f"cannot read {path}: {error.strerror or error}") from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise UnreadableStack(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+    except RecursionError:
+        raise UnreadableStack(too_deep_problem(str(path))) from None
     if document is None:
         document = {}
     config = document.get("config", {}) if isinstance(document, dict) else None

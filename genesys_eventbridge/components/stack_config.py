@@ -49,6 +49,7 @@ from genesys_eventbridge.components.config_source import (
     under,
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.nesting import nests_deeper_than, too_deep_problem
 from genesys_eventbridge.components.patterns import PatternError
 from genesys_eventbridge.components.plan import default_suffix, plan_subscription
 from genesys_eventbridge.components.targets.config import (
@@ -346,6 +347,8 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
     """Read and validate `subscriptions` (and the keys around it) from the stack config."""
     try:
         raw = config.get_object(CONFIG_KEY)
+    except RecursionError:
+        raise StackConfigError(f"{CONFIG_KEY}: {too_deep_problem('its value')}") from None
     except pulumi.ConfigTypeError:
         raise StackConfigError(
             f"{CONFIG_KEY}: must be a list of subscription objects in the stack file"
@@ -399,6 +402,10 @@ def parse_subscriptions(
         )
     if secret and secure_paths is None:
         raise StackConfigError(_UNKNOWN_SECRETS)
+    entries = raw if isinstance(raw, list) else [raw]
+    deep = [f"{CONFIG_KEY}[{i}]" for i, entry in enumerate(entries) if nests_deeper_than(entry)]
+    if deep:
+        raise StackConfigError([f"{where}: {too_deep_problem('it')}" for where in deep])
     problems = [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"
