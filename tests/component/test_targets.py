@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import pulumi
@@ -161,7 +162,16 @@ def role_of(deployment: Deployment, target: Registration) -> tuple[dict[str, Any
 def assert_events_may_assume(trust: dict[str, Any]) -> None:
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
+    # Only for this account, and only for the rules of the subscription's own bus.
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+        "ArnLike": {"aws:SourceArn": statement["Condition"]["ArnLike"]["aws:SourceArn"]},
+    }
+    source = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert re.fullmatch(
+        rf"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/aws\.partner/genesys\.com/cloud/[^/*]+/[^/*]+/\*",
+        source,
+    ), source
 
 
 def secret_value(value: Any) -> Any:

@@ -144,8 +144,12 @@ class TargetResources:
         logical = self._name(rt, suffix)
         role = aws.iam.Role(
             logical,
-            assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
-                lambda account: json.dumps(iam.trust_policy(service, account))
+            assume_role_policy=pulumi.Output.all(self.ctx.account_id, self.ctx.bus.arn).apply(
+                lambda values: json.dumps(
+                    iam.events_trust_policy(values[0], values[1])
+                    if service == iam.EVENTS_PRINCIPAL
+                    else iam.trust_policy(service, values[0])
+                )
             ),
             # The rule's name only: the rule itself renders its targets, credentials included.
             description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule.name}"[
