@@ -514,6 +514,18 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "exclusive",
         ),
         (FirehoseTarget(), "rules.targets[0].bucket_arn", "either delivery_stream_arn"),
+        # The role's grant is `<bucket>/<prefix up to its first expression>*`.
+        (FirehoseTarget(bucket_arn=BUCKET, prefix=""), "rules.targets[0].prefix", "ending in '/'"),
+        (
+            FirehoseTarget(bucket_arn=BUCKET, prefix="!{timestamp:yyyy}/"),
+            "rules.targets[0].prefix",
+            "a folder of its own",
+        ),
+        (
+            FirehoseTarget(bucket_arn=BUCKET, prefix="genesys"),
+            "rules.targets[0].prefix",
+            "neighbouring folders",
+        ),
         (
             StepFunctionsTarget(state_machine_arn=FUNCTION),
             "rules.targets[0].state_machine_arn",

@@ -120,6 +120,8 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
                 " makes the stream), not both or neither.",
                 "bucket_arn",
             )
+        if target.bucket_arn is not None:
+            _check_prefix(target.prefix, fail)
         if isinstance(target.bucket_arn, str):
             bucket = parse_arn(target.bucket_arn)
             if bucket is None or bucket.service != "s3":
@@ -194,6 +196,21 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
             attempts=(limits.MIN_RETRY_ATTEMPTS, limits.MAX_RETRY_ATTEMPTS),
             max_age=limits.MAX_EVENT_AGE,
             unit="",  # this message has always read "from 60 to 86400; got ...", unit-less
+        )
+
+
+def _check_prefix(prefix: object, fail: _Fail) -> None:
+    # The stream's role may write `<bucket>/<prefix up to its first !{...}>*`: that literal part
+    # must be a folder of its own, or the grant reaches the whole bucket or its neighbours
+    # (`genesys*` also covers `genesys-archive/`).
+    static = prefix.split("!{", 1)[0] if isinstance(prefix, str) else ""
+    if not static.endswith("/") or static.startswith("/"):
+        raise fail(
+            f"prefix {prefix!r} must start with a folder of its own, ending in '/' before any"
+            " !{...} expression (e.g. 'genesys/' or 'genesys/!{timestamp:yyyy}/'): the stream's"
+            " role may write only under that folder, and without one it would reach the whole"
+            " bucket or its neighbouring folders.",
+            "prefix",
         )
 
 
