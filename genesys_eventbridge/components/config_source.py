@@ -51,16 +51,13 @@ def stack_file(start: Path, stack: str) -> Path | None:
     `stackConfigDir` (relative to the project file) when it sets one. None when there is no
     project file, or it cannot be read (so where the stack file is cannot be known).
     """
-    import yaml  # PyYAML ships with the pulumi SDK (a dependency of it)
-
     project = project_file(start.resolve())
     if project is None:
         return None
-    try:
-        document = yaml.safe_load(project.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    config_dir = document.get("stackConfigDir") if isinstance(document, dict) else None
+    document = _read_yaml(project)
+    if not isinstance(document, dict):
+        return None  # unreadable: where its stackConfigDir points cannot be known
+    config_dir = document.get("stackConfigDir")
     if config_dir is not None and not isinstance(config_dir, str):
         return None
     directory = project.parent / config_dir if config_dir else project.parent
@@ -110,16 +107,18 @@ def read_secure_paths(start: Path, stack: str, key: str) -> set[str] | None:
     """secure_paths() of the stack's file found from `start` as the CLI finds it; None when
     which values are secure cannot be known: no project or stack file, an unreadable one, or
     one without `key` (its value then comes from elsewhere, e.g. a Pulumi ESC environment)."""
+    path = stack_file(start, stack)
+    return None if path is None else secure_paths(_read_yaml(path), key)
+
+
+def _read_yaml(path: Path) -> Any:
+    """The parsed YAML file at `path`; None when it cannot be read or parsed."""
     import yaml  # PyYAML ships with the pulumi SDK (a dependency of it)
 
-    path = stack_file(start, stack)
-    if path is None:
-        return None
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return None
-    return secure_paths(document, key)
 
 
 def under(path: str, prefixes: Iterable[str]) -> bool:
