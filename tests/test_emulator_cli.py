@@ -1,5 +1,5 @@
-"""`python -m genesys_eventbridge.emulator`: documented flags, stable local-only defaults, and the
-printed settings that a client accepts as they are."""
+"""`python -m genesys_eventbridge.emulator`: documented flags, stable local-only defaults (but
+a new client secret at each start), and the printed settings that a client accepts as they are."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.emulator.__main__ import (
-    LOCAL_CLIENT_SECRET,
+    LOCAL_CLIENT_ID,
     LOCAL_ORG_ID,
     _parser,
     banner,
@@ -36,13 +36,13 @@ def test_every_flag_has_help_text_with_its_default() -> None:
 
 def test_the_defaults_are_stable_local_only_values() -> None:
     args = _parser().parse_args([])
-    assert args.client_secret == LOCAL_CLIENT_SECRET == "emulator-local-only-secret"
+    assert args.client_id == LOCAL_CLIENT_ID
     assert args.org_id == LOCAL_ORG_ID
-    assert _parser().parse_args([]).client_secret == args.client_secret
+    assert args.client_secret is None  # made up at each start (see test_emulator_hardening)
 
 
 def test_the_printed_settings_work_as_they_are_in_either_form() -> None:
-    with GenesysEmulator(client_secret=LOCAL_CLIENT_SECRET, org_id=LOCAL_ORG_ID) as emulator:
+    with GenesysEmulator(org_id=LOCAL_ORG_ID) as emulator:
         text = banner(emulator)
         assert "export GENESYSCLOUD_ALLOW_INSECURE_HTTP=true" in text
         assert "pulumi config set genesyscloud:allowInsecureHttp true" in text

@@ -115,7 +115,8 @@ def check_endpoint(url: str, context: ssl.SSLContext, *, timeout: float = TIMEOU
     except (OSError, http.client.HTTPException) as error:
         return Outcome(
             "FAIL",
-            f"HTTP: no answer from {url} ({type(error).__name__}: {error})",
+            # A bad status line can be 64 KiB of the server's text: a glimpse is enough.
+            f"HTTP: no answer from {url} ({type(error).__name__}: {str(error)[:200]})",
             "check that the endpoint answers HTTP requests",
             notes=notes,
         )

@@ -14,7 +14,9 @@ from genesys_eventbridge.cli.parser import (
     command_parser,
     returns_parser_exit,
 )
+from genesys_eventbridge.components.nesting import nests_deeper_than, too_deep_problem
 from genesys_eventbridge.components.patterns import Mismatch, PatternError, build_pattern, explain
+from genesys_eventbridge.provider.genesys.errors import strip_controls
 
 NAME = "match"
 SUMMARY = (
@@ -119,20 +121,22 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         events = [event for path in args.events for event in _events(Path(path))]
         rules = _rules(args, events)
     except UsageError as err:
-        stderr.write(f"error: {err}\n")
+        stderr.write(f"error: {strip_controls(str(err))}\n")
         return 2
     unmatched = 0
     width = max(len(rule.name) for rule in rules)
     for event in events:
-        stdout.write(f"{event.label}  ({event.body.get('detail-type')})\n")
+        # Event text is anyone's: escape sequences in it must not drive the reader's terminal.
+        stdout.write(strip_controls(f"{event.label}  ({event.body.get('detail-type')})") + "\n")
         hits = 0
         for rule in rules:
             miss = explain(rule.pattern, event.body)
             if miss is None:
                 hits += 1
-                stdout.write(f"  {rule.name:<{width}}  match\n")
+                stdout.write(strip_controls(f"  {rule.name:<{width}}  match") + "\n")
             else:
-                stdout.write(f"  {rule.name:<{width}}  miss   {_reason(miss)}\n")
+                line = f"  {rule.name:<{width}}  miss   {_reason(miss)}"
+                stdout.write(strip_controls(line) + "\n")
         if hits == 0:
             unmatched += 1
     stdout.write(
@@ -159,6 +163,10 @@ def _events(path: Path) -> Iterator[Event]:
         raise UsageError(
             f"{path} is not JSON ({err}); give files holding EventBridge events"
         ) from None
+    except RecursionError:
+        raise UsageError(too_deep_problem(str(path))) from None
+    if nests_deeper_than(data):
+        raise UsageError(too_deep_problem(str(path)))
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items):
         label = str(path) if not isinstance(data, list) else f"{path}[{index}]"
@@ -182,6 +190,8 @@ def _inline_rule(text: str, topics: Sequence[str] | None, events: Sequence[Event
         policy = json.loads(text)
     except ValueError as err:
         raise UsageError(f"--filter-policy is not JSON ({err})") from None
+    except RecursionError:
+        raise UsageError(too_deep_problem("--filter-policy")) from None
     if not topics:
         # Any topic: the detail-types of the events themselves.
         topics = list(dict.fromkeys(str(e.body.get("detail-type")) for e in events))
@@ -226,6 +236,8 @@ def _stack_rules(path: Path, only: str | None) -> list[Rule]:
         raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
     except yaml.YAMLError as err:
         raise UsageError(f"{path} is not YAML: {err}") from None
+    except RecursionError:
+        raise UsageError(too_deep_problem(str(path))) from None
     config = document.get("config") if isinstance(document, dict) else None
     raw = config.get(SUBSCRIPTIONS_KEY) if isinstance(config, dict) else None
     if isinstance(raw, dict) and "value" in raw:

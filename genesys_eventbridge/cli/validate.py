@@ -25,7 +25,9 @@ from genesys_eventbridge.cli.parser import (
     command_parser,
     returns_parser_exit,
 )
+from genesys_eventbridge.components.nesting import too_deep_problem
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
+from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 
 NAME = "validate"
 SUMMARY = "Run every static check of a stack's config (no engine, no network): for CI and hooks."
@@ -47,7 +49,8 @@ class StackDocument:
     namespace: str
     config: dict[str, Any]
     secret_keys: set[str] = field(default_factory=set)
-    secure_paths: dict[str, set[str]] = field(default_factory=dict)
+    # Of each secret key: the config paths of its `secure:` values, None when they cannot be known.
+    secure_paths: dict[str, set[str] | None] = field(default_factory=dict)
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
@@ -121,7 +124,7 @@ def _yaml_1_2_loader() -> type[Any]:
         return yaml.SafeLoader.construct_yaml_int(loader, node)
 
     Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+        "tag:yaml.org,2002:int", re.compile(r"[-+]?[0-9]+\Z"), list("-+0123456789")
     )
     Loader.add_constructor("tag:yaml.org,2002:int", integer)
     return Loader
@@ -139,6 +142,8 @@ def from_file(path: Path) -> StackDocument:
         raise UnreadableStack(f"cannot read {path}: {error.strerror or error}") from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise UnreadableStack(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+    except RecursionError:
+        raise UnreadableStack(too_deep_problem(str(path))) from None
     if document is None:
         document = {}
     config = document.get("config", {}) if isinstance(document, dict) else None
@@ -170,7 +175,9 @@ def from_cli(stack: str, cwd: str, environ: Mapping[str, str]) -> StackDocument:
             config[key] = entry["value"]
     secret_keys = {k for k, entry in entries.items() if entry.get("secret") is True}
     project_dir = Path(cwd).resolve()
-    secure = {k: read_secure_paths(project_dir, stack, k) or set() for k in secret_keys}
+    # The stack file found as the CLI finds it (up to Pulumi.yaml, its stackConfigDir); None for a
+    # key whose secure values cannot be known there, which the checks then refuse.
+    secure = {k: read_secure_paths(project_dir, stack, k) for k in secret_keys}
     return StackDocument(
         stack=stack,
         where=f"stack {stack}",
@@ -178,7 +185,7 @@ def from_cli(stack: str, cwd: str, environ: Mapping[str, str]) -> StackDocument:
         namespace=_namespace(project_dir),
         config=config,
         secret_keys=secret_keys,
-        secure_paths={k: paths for k, paths in secure.items() if paths},
+        secure_paths=secure,
     )
 
 
@@ -223,7 +230,9 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
                     raw,
                     document.stack,
                     base=document.project_dir,
-                    secure_paths=document.secure_paths.get(full_key, set()),
+                    secure_paths=document.secure_paths.get(full_key)
+                    if full_key in document.secret_keys
+                    else set(),
                     secret=full_key in document.secret_keys,
                     config_secrets={k: k in document.secret_keys for k in document.config},
                     default_region=_text(document.config.get("aws:region")),
@@ -232,6 +241,8 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
         except StackConfigError as error:
             problems += error.problems
     genesys = {k: v for k, v in document.config.items() if k.startswith("genesyscloud:")}
+    # The engine records stack config in the state: a Genesys credential must be a secret.
+    problems += plain_secret_settings({k: k in document.secret_keys for k in genesys})
     if not any(p.startswith("genesyscloud:") for p in problems):
         try:
             Settings.resolve(genesys, environ)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pulumi.runtime.config as runtime_config
 
 from genesys_eventbridge.components.config_errors import config_path
@@ -30,9 +31,48 @@ def is_secret_key(key: str) -> bool:
     )
 
 
-def stack_file(directory: Path, stack: str) -> Path:
-    """Where `pulumi config` keeps the stack's config: Pulumi.<stack>.yaml in the project."""
-    return directory / f"Pulumi.{stack}.yaml"
+PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+
+
+def project_file(start: Path) -> Path | None:
+    """The project file the Pulumi CLI would use from `start`: the nearest Pulumi.yaml (or .yml)
+    in `start` or a parent directory; None when there is none."""
+    for directory in (start, *start.parents):
+        for name in PROJECT_FILES:
+            if (directory / name).is_file():
+                return directory / name
+    return None
+
+
+def stack_file(start: Path, stack: str) -> Path | None:
+    """Where `pulumi config` keeps the stack's config, found as the CLI finds it from `start`.
+
+    Pulumi.<stack>.yaml beside the project file (same extension), or in the project's
+    `stackConfigDir` (relative to the project file) when it sets one. None when there is no
+    project file, or it cannot be read (so where the stack file is cannot be known).
+    """
+    project = project_file(start.resolve())
+    if project is None:
+        return None
+    document = _read_yaml(project)
+    if not isinstance(document, dict):
+        return None  # unreadable: where its stackConfigDir points cannot be known
+    config_dir = document.get("stackConfigDir")
+    if config_dir is not None and not isinstance(config_dir, str):
+        return None
+    directory = project.parent / config_dir if config_dir else project.parent
+    # A qualified name (org/project/stack) keeps its last part, as the CLI names the file.
+    return directory / f"Pulumi.{stack.rsplit('/', 1)[-1]}{project.suffix}"
+
+
+def program_directory() -> Path:
+    """Where the running program's project is looked for: the engine's project root when it
+    said, else the working directory (the engine starts a program in its project)."""
+    try:
+        root = pulumi.runtime.get_root_directory()
+    except AttributeError:  # older SDKs
+        root = None
+    return Path(root) if root else Path.cwd()
 
 
 def secure_paths(document: Any, key: str) -> set[str] | None:
@@ -63,15 +103,22 @@ def _walk(value: Any, loc: list[int | str], found: set[str]) -> None:
             _walk(item, [*loc, index], found)
 
 
-def read_secure_paths(directory: Path, stack: str, key: str) -> set[str] | None:
-    """secure_paths() of the stack's file, or None when it cannot be read (e.g. elsewhere)."""
+def read_secure_paths(start: Path, stack: str, key: str) -> set[str] | None:
+    """secure_paths() of the stack's file found from `start` as the CLI finds it; None when
+    which values are secure cannot be known: no project or stack file, an unreadable one, or
+    one without `key` (its value then comes from elsewhere, e.g. a Pulumi ESC environment)."""
+    path = stack_file(start, stack)
+    return None if path is None else secure_paths(_read_yaml(path), key)
+
+
+def _read_yaml(path: Path) -> Any:
+    """The parsed YAML file at `path`; None when it cannot be read or parsed."""
     import yaml  # PyYAML ships with the pulumi SDK (a dependency of it)
 
     try:
-        document = yaml.safe_load(stack_file(directory, stack).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return None
-    return secure_paths(document, key)
 
 
 def under(path: str, prefixes: Iterable[str]) -> bool:

@@ -18,17 +18,30 @@ def allow(sid: str, actions: Sequence[str] | str, resources: Sequence[str] | str
     }
 
 
-def trust_policy(service: str, account_id: str | None = None) -> dict[str, Any]:
-    """Let only `service` assume the role; given `account_id`, only when acting for that account
-    (no confused deputy)."""
+def trust_policy(
+    service: str, account_id: str | None = None, source_arn: str | None = None
+) -> dict[str, Any]:
+    """Let only `service` assume the role; given `account_id`, only when acting for that account,
+    and given `source_arn` (an ARN pattern), only for those resources (no confused deputy)."""
     statement: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"Service": service},
         "Action": "sts:AssumeRole",
     }
+    condition: dict[str, Any] = {}
     if account_id is not None:
-        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
+        condition["StringEquals"] = {"aws:SourceAccount": account_id}
+    if source_arn is not None:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
+    if condition:
+        statement["Condition"] = condition
     return {"Version": VERSION, "Statement": [statement]}
+
+
+def events_trust_policy(account_id: str, bus_arn: str) -> dict[str, Any]:
+    """Let EventBridge assume a target's role only for the rules of the bus `bus_arn` (EventBridge
+    gives the rule's ARN as aws:SourceArn), in `account_id`."""
+    return trust_policy(EVENTS_PRINCIPAL, account_id, rules_of_bus(bus_arn))
 
 
 def lambda_assume_role_policy() -> dict[str, Any]:

@@ -44,10 +44,12 @@ from genesys_eventbridge.components.config_errors import (
 from genesys_eventbridge.components.config_source import (
     config_keys,
     is_secret_key,
+    program_directory,
     read_secure_paths,
     under,
 )
 from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.nesting import nests_deeper_than, too_deep_problem
 from genesys_eventbridge.components.patterns import PatternError
 from genesys_eventbridge.components.plan import default_suffix, plan_subscription
 from genesys_eventbridge.components.targets.config import (
@@ -59,6 +61,7 @@ from genesys_eventbridge.components.targets.config import (
     to_targets,
 )
 from genesys_eventbridge.provider.genesys.settings import unknown_keys as unknown_setting_keys
+from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 from genesys_eventbridge.provider.schema import input_problem
 
 CONFIG_KEY = "subscriptions"
@@ -71,6 +74,20 @@ SECRET_CAPABLE = re.compile(
     r"subscriptions\[[0-9]+\]\.lambdaCode\.environment\.[^.\[]+|" + CREDENTIAL_PATH.pattern
 )
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,46}")  # fullmatch: `$` accepts "x\n"
+
+
+# Secretness is recorded per value only in the stack file; the engine says "some value of this
+# key is secret". Without the file, a value set with --secret outside the callback's environment
+# would reach the state in plain text: refuse rather than guess.
+_UNKNOWN_SECRETS = (
+    f"{CONFIG_KEY}: holds values set with --secret, but which ones cannot be known: its stack file"
+    " (Pulumi.<stack>.yaml beside Pulumi.yaml, or in the project's stackConfigDir) was not found"
+    " or does not hold this key (config from a Pulumi ESC environment or the Automation API);"
+    " values outside lambdaCode.environment would reach the state in plain text. Run the program"
+    " in its project, with its stack file; or set subscriptions without --secret and keep each"
+    " target credential in a config key of its own (`pulumi config set --secret"
+    f" {PROJECT_NAMESPACE}:<key> <value>`) named with `{{fromConfig: <key>}}`"
+)
 
 
 class StackConfigError(pulumi.RunError, ValueError):
@@ -336,6 +353,8 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
     """Read and validate `subscriptions` (and the keys around it) from the stack config."""
     try:
         raw = config.get_object(CONFIG_KEY)
+    except RecursionError:
+        raise StackConfigError(f"{CONFIG_KEY}: {too_deep_problem('its value')}") from None
     except pulumi.ConfigTypeError:
         raise StackConfigError(
             f"{CONFIG_KEY}: must be a list of subscription objects in the stack file"
@@ -343,12 +362,13 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
         ) from None
     # Keys that targets name with {fromConfig: key} hold their credentials: read, so known.
     problems = key_problems(config_keys() - secret_references(raw), config.name)
+    problems += plain_secret_settings({k: is_secret_key(k) for k in config_keys()})
     if problems:
         raise StackConfigError(problems)
     full_key = config.full_key(CONFIG_KEY)
     stack = pulumi.get_stack()
     secret = is_secret_key(full_key)
-    secure = read_secure_paths(Path.cwd(), stack, full_key) if secret else None
+    secure = read_secure_paths(program_directory(), stack, full_key) if secret else None
     return parse_subscriptions(
         raw,
         stack=stack,
@@ -373,17 +393,25 @@ def parse_subscriptions(
 
     stack: the Pulumi stack's name, part of each default event source suffix. base: the project
     directory that lambdaCode paths are relative to (default: the current one). secret: whether
-    the key is a secret. secure_paths: the config paths of its `secure:` values, when the stack
-    file could be read. config_secrets: outside a program run, each key of the stack -> whether
-    it is secret (for credentials given as `{fromConfig: key}`). check_credentials: False for
-    commands that read only the rules (`match`). default_region: the stack's `aws:region`, where
-    subscriptions without awsRegion put their rules (checked against their targets' regions).
+    the key is a secret. secure_paths: the config paths of its `secure:` values, None when the
+    stack file could not be found or does not hold the key (then a secret key is refused: which
+    of its values are secret cannot be known). config_secrets: outside a program run, each key
+    of the stack -> whether it is secret (for credentials given as `{fromConfig: key}`).
+    check_credentials: False for commands that read only the rules (`match`). default_region:
+    the stack's `aws:region`, where subscriptions without awsRegion put their rules (checked
+    against their targets' regions).
     """
     if raw is None:
         raise StackConfigError(
             f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
             " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
         )
+    if secret and secure_paths is None:
+        raise StackConfigError(_UNKNOWN_SECRETS)
+    entries = raw if isinstance(raw, list) else [raw]
+    deep = [f"{CONFIG_KEY}[{i}]" for i, entry in enumerate(entries) if nests_deeper_than(entry)]
+    if deep:
+        raise StackConfigError([f"{where}: {too_deep_problem('it')}" for where in deep])
     problems = [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import shlex
 import signal
 import sys
@@ -12,11 +14,19 @@ from types import FrameType
 
 from .emulator import GenesysEmulator
 
-# Stable defaults, so a dry run's settings survive a restart of the emulator. They are local-only
-# values: the emulator binds 127.0.0.1 and they open nothing but this emulator.
+# Stable defaults for what is not a credential, so a dry run's settings survive a restart.
 LOCAL_CLIENT_ID = "emulator-client"
-LOCAL_CLIENT_SECRET = "emulator-local-only-secret"
 LOCAL_ORG_ID = "00000000-0000-4000-8000-00000000e4a1"
+# The client secret is new at every start unless this variable sets one (an environment variable,
+# unlike a command-line flag, is not shown to other users of the machine by `ps`): a fixed,
+# published secret would let any local process, or a web page rebinding a DNS name to 127.0.0.1,
+# take a token.
+SECRET_VARIABLE = "GENESYS_EMULATOR_CLIENT_SECRET"
+
+
+def new_client_secret() -> str:
+    """A client secret for one run of the emulator."""
+    return f"emulator-{secrets.token_urlsafe(18)}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,8 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Emulate a Genesys Cloud org (OAuth client credentials, the integrations API, the"
             " topic catalog) on 127.0.0.1 for dry runs, and print the settings that point"
-            " `pulumi preview`/`up`, `doctor` and `topics` at it. The default client id, secret"
-            " and org id are fixed, local-only values: never use them for a real org."
+            " `pulumi preview`/`up`, `doctor` and `topics` at it. The client secret is new at"
+            f" every start unless ${SECRET_VARIABLE} sets one; the default client id and org id"
+            " are fixed, local-only values."
         ),
     )
     parser.add_argument(
@@ -72,9 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--client-secret",
-        default=LOCAL_CLIENT_SECRET,
-        help="the OAuth client secret the token endpoint accepts (default: %(default)s, a"
-        " fixed local-only value)",
+        default=None,
+        help=f"the OAuth client secret the token endpoint accepts (default: ${SECRET_VARIABLE}"
+        " if set, else a new random one at each start); prefer the variable: other users see"
+        " command lines in `ps`",
     )
     parser.add_argument(
         "--org-id",
@@ -92,7 +104,8 @@ def banner(emulator: GenesysEmulator) -> str:
         f"  client id:     {emulator.client_id}",
         f"  client secret: {emulator.client_secret}",
         f"  org id:        {emulator.org_id}",
-        "  (local-only values: they open nothing but this emulator)",
+        "  (local-only values: they open nothing but this emulator; the secret is new at each"
+        f" start unless ${SECRET_VARIABLE} sets one)",
         "",
         "Point the provider at it with environment variables (plain http on loopback needs the"
         " explicit GENESYSCLOUD_ALLOW_INSECURE_HTTP opt-in):",
@@ -115,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     emulator = GenesysEmulator(
         client_id=args.client_id,
-        client_secret=args.client_secret or LOCAL_CLIENT_SECRET,
+        client_secret=args.client_secret or os.environ.get(SECRET_VARIABLE) or new_client_secret(),
         org_id=args.org_id or LOCAL_ORG_ID,
         port=args.port,
         activation_delay=args.activation_delay,

@@ -13,7 +13,7 @@ from .api import GenesysApi
 from .auth import Authority
 from .faults import Fault, FaultKind, FaultQueue
 from .requestlog import RequestLog, RequestRecord
-from .server import HOST, EmulatorServer
+from .server import CONNECTION_TIMEOUT, HOST, EmulatorServer
 from .store import EVENTBRIDGE_TYPE, IntegrationStore
 
 
@@ -32,6 +32,7 @@ class GenesysEmulator:
         latency: float = 0.0,
         permissions: Iterable[str] | None = None,
         org_name: str = "Emulated Org",
+        connection_timeout: float = CONNECTION_TIMEOUT,
     ) -> None:
         self._authority = Authority(
             client_id,
@@ -53,7 +54,8 @@ class GenesysEmulator:
             org_name=org_name,
             latency=latency,
         )
-        self._server = EmulatorServer(self._api, port)
+        # Seconds a connection may idle or trickle a request before the emulator closes it.
+        self._server = EmulatorServer(self._api, port, connection_timeout)
 
     # -- lifecycle ------------------------------------------------------------------------
 

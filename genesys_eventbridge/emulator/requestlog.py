@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import threading
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+# Bounds on what the log holds, so a long-running emulator (or a client posting large bodies)
+# cannot grow it without limit: the newest records, and bodies up to a size a real call needs.
+MAX_RECORDS = 10_000
+MAX_KEPT_BODY = 256 * 1024  # bytes of JSON; the largest real config body is a few KiB
 
 
 @dataclass(frozen=True)
@@ -28,16 +35,35 @@ class RequestRecord:
     token: int | None = None
 
 
-class RequestLog:
-    """Thread-safe, append-only list of RequestRecord plus the token grant counter."""
+def _too_large(value: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return len(json.dumps(value)) > MAX_KEPT_BODY
+    except (TypeError, ValueError):
+        return True
 
-    def __init__(self) -> None:
+
+class RequestLog:
+    """Thread-safe log of the newest RequestRecords (up to `max_records`) plus the token grant
+    counter.
+
+    Bodies are kept only for authenticated requests and only up to MAX_KEPT_BODY: a request
+    without credentials, or refused for them, is recorded without its body.
+    """
+
+    def __init__(self, max_records: int = MAX_RECORDS) -> None:
         self._lock = threading.Lock()
-        self._records: list[RequestRecord] = []
+        self._records: deque[RequestRecord] = deque(maxlen=max_records)
         self._token_grants = 0
 
     def add(self, record: RequestRecord) -> None:
-        """Append one record."""
+        """Append one record (dropping the oldest beyond the bound)."""
+        unauthenticated = record.authorization_kind is None or record.status == 401
+        if unauthenticated or _too_large(record.body):
+            record = replace(record, body=None)
+        if _too_large(record.reply):
+            record = replace(record, reply=None)
         with self._lock:
             self._records.append(record)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import socketserver
 import sys
@@ -20,6 +21,22 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 MAX_BODY = 10 * 1024 * 1024
+# Seconds a connection may sit idle or trickle a request before it is closed (a stalled or
+# hostile client must not hold a serving thread forever).
+CONNECTION_TIMEOUT = 30.0
+# Names a client on this machine uses for it. Any other Host is refused: a web page that rebinds
+# its own DNS name to 127.0.0.1 still sends that name, and must not reach the API.
+LOOPBACK_NAMES = frozenset({HOST, "localhost"})
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,8}")
+
+
+class _Refused(Exception):
+    """A request the emulator will not serve: (status, message), then the connection closes."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -47,28 +64,67 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def setup(self) -> None:
+        super().setup()
+        # Every read and write of this connection: an idle or trickling client is dropped.
+        self.connection.settimeout(self.server.connection_timeout)
+
+    def _check_host(self) -> None:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not host:
+            return  # an HTTP/1.0 client; browsers always send Host
+        name, colon, port = host.rpartition(":")
+        if not colon or not port.isdigit():
+            name, port = host, ""
+        if name not in LOOPBACK_NAMES or (port and int(port) != self.server.server_port):
+            raise _Refused(
+                421,
+                "This emulator answers only requests addressed to 127.0.0.1 or localhost on its"
+                " own port (the Host header names another server).",
+            )
+
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    # Skip trailers up to the blank line that ends the body.
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY:
-            raise ValueError(f"bad Content-Length {length}")
+            return self._read_chunked()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise _Refused(400, "Malformed request body framing") from None
+        if length < 0:
+            raise _Refused(400, "Malformed request body framing")
+        if length > MAX_BODY:
+            raise _Refused(413, f"The request body is larger than {MAX_BODY} bytes.")
         return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(line):
+                raise _Refused(400, "Malformed request body framing")
+            size = int(line, 16)
+            if size == 0:
+                # Skip trailers up to the blank line that ends the body (bounded like headers).
+                for _ in range(100):
+                    if self.rfile.readline(8192) in (b"\r\n", b"\n", b""):
+                        return b"".join(chunks)
+                raise _Refused(400, "Malformed request body framing")
+            total += size
+            if total > MAX_BODY:
+                raise _Refused(413, f"The request body is larger than {MAX_BODY} bytes.")
+            chunk = self.rfile.read(size)
+            if len(chunk) != size:
+                raise _Refused(400, "Malformed request body framing")
+            chunks.append(chunk)
+            self.rfile.readline(1024)
 
     def _dispatch(self) -> None:
         try:
+            self._check_host()
             body = self._read_body()
-        except ValueError:
-            self.send_error(400, "Malformed request body framing")
+        except _Refused as refused:
+            self.send_error(refused.status, refused.message)
             return
         parts = urlsplit(self.path)
         request = Request(
@@ -116,8 +172,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # tests open many connections at once
 
-    def __init__(self, port: int, api: GenesysApi) -> None:
+    def __init__(self, port: int, api: GenesysApi, connection_timeout: float) -> None:
         self.api = api
+        self.connection_timeout = connection_timeout
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__((HOST, port), _Handler)
@@ -160,9 +217,12 @@ class _Server(ThreadingHTTPServer):
 class EmulatorServer:
     """Owns the listening socket and the serving thread."""
 
-    def __init__(self, api: GenesysApi, port: int = 0) -> None:
+    def __init__(
+        self, api: GenesysApi, port: int = 0, connection_timeout: float = CONNECTION_TIMEOUT
+    ) -> None:
         self._api = api
         self._requested_port = port
+        self._connection_timeout = connection_timeout
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -175,7 +235,7 @@ class EmulatorServer:
         """Bind, listen and serve in a background thread; return the bound port."""
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        server = _Server(self._requested_port, self._api)
+        server = _Server(self._requested_port, self._api, self._connection_timeout)
         thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -1,5 +1,7 @@
 """The audit log: one JSON line per change the provider makes in Genesys Cloud.
 
+The log rotates at MAX_BYTES, keeping BACKUPS older files beside it (`<path>.1` the newest).
+
 Auditing never changes the outcome of an operation: when the log cannot be written (a directory,
 FIFO or symlink at the path, a file of another user, a full disk) the integration was still
 created, changed or deleted, so the failure is a warning (once per process), never an error that
@@ -31,6 +33,10 @@ _OPEN_FLAGS = (
     | getattr(os, "O_NONBLOCK", 0)
     | getattr(os, "O_CLOEXEC", 0)
 )
+# Rotation: past MAX_BYTES the log moves to `<path>.1` (older ones to .2 ... .BACKUPS, the oldest
+# dropped), so a long-lived stack's log never fills the disk.
+MAX_BYTES = 10 * 1024 * 1024
+BACKUPS = 5
 # Warnings already given in this process (one per kind, so a broken path warns once, not per write).
 _warned: set[str] = set()
 
@@ -97,14 +103,16 @@ _FIX = (
 
 
 def _append(path: str, line: bytes) -> None:
-    """Append one whole line to the regular file at `path`, created 0600, never via a symlink."""
+    """Append one whole line to the regular file at `path`, created 0600, never via a symlink;
+    rotated first when the line would take it past MAX_BYTES."""
     fd = os.open(path, _OPEN_FLAGS, 0o600)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise AuditLogError(errno.EINVAL, "not a regular file")
-        if hasattr(os, "geteuid"):
-            check_owner(info, os.geteuid())
+        info = _checked(fd)
+        if info.st_size and info.st_size + len(line) > MAX_BYTES:
+            _rotate(path, fd, info)
+            os.close(fd)
+            fd = os.open(path, _OPEN_FLAGS, 0o600)
+            info = _checked(fd)
         if info.st_mode & 0o077:
             _warn_once(
                 "mode",
@@ -116,6 +124,16 @@ def _append(path: str, line: bytes) -> None:
         os.close(fd)
 
 
+def _checked(fd: int) -> os.stat_result:
+    """The open log's status, once it is known to be a regular file of this user."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise AuditLogError(errno.EINVAL, "not a regular file")
+    if hasattr(os, "geteuid"):
+        check_owner(info, os.geteuid())
+    return info
+
+
 def check_owner(info: os.stat_result, uid: int) -> None:
     """Raise AuditLogError unless the file of status `info` belongs to user `uid`.
 
@@ -123,6 +141,31 @@ def check_owner(info: os.stat_result, uid: int) -> None:
     """
     if info.st_uid != uid:
         raise AuditLogError(errno.EPERM, f"owned by uid {info.st_uid}, not by this user")
+
+
+def _rotate(path: str, fd: int, info: os.stat_result) -> None:
+    """Shift `path` to `path.1` (`path.1` to `path.2` ... up to BACKUPS), so the next write
+    starts a new file. Provider hosts of parallel commands may write the same log: the first to
+    hold the lock rotates, the others find the path already renamed and leave it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, a rare double rotation only loses the order
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        current = os.stat(path, follow_symlinks=False)
+        if (current.st_dev, current.st_ino) != (info.st_dev, info.st_ino):
+            return  # another process rotated it meanwhile
+        for number in range(BACKUPS - 1, 0, -1):
+            try:
+                os.replace(f"{path}.{number}", f"{path}.{number + 1}")
+            except FileNotFoundError:
+                pass
+        os.replace(path, f"{path}.1")
+    finally:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import pulumi
+import pulumi.runtime.config as runtime_config
 from pulumi.dynamic import Resource
 
 from genesys_eventbridge.provider import filter_schema
 from genesys_eventbridge.provider.filter_schema import RuleFilter
+from genesys_eventbridge.provider.genesys.settings import SECRET_FIELDS, SETTING_KEYS
 from genesys_eventbridge.provider.integration_provider import EventBridgeIntegrationProvider
 from genesys_eventbridge.provider.schema import OUTPUTS, RESOURCE_NAME
+
+# The Genesys credentials among the `genesyscloud:` keys. The engine records the stack's config as
+# the default provider's inputs, so one set without --secret would sit in the state in plain text.
+SECRET_SETTINGS = tuple(sorted(SETTING_KEYS[field].config for field in SECRET_FIELDS))
+
+
+def plain_secret_settings(secret_of: Mapping[str, bool]) -> list[str]:
+    """A problem for each Genesys credential given in stack config that is not a secret.
+
+    `secret_of`: each config key that is set -> whether it is a secret.
+    """
+    return [
+        f"{key}: is set in plain text, and Pulumi records stack config in the state; set it as a"
+        f" secret: `pulumi config set --secret {key} <value>` (or use the"
+        f" {SETTING_KEYS[_field(key)].env} environment variable)"
+        for key in SECRET_SETTINGS
+        if key in secret_of and not secret_of[key]
+    ]
+
+
+def _field(config_key: str) -> str:
+    return next(field for field, key in SETTING_KEYS.items() if key.config == config_key)
+
+
+def check_secret_settings() -> None:
+    """Raise a RunError (shown as its message alone) when a Genesys credential of this program's
+    stack config is not a secret."""
+    secret_keys = set(runtime_config.get_config_secret_keys_env())
+    problems = plain_secret_settings(
+        {
+            key: runtime_config.is_config_secret(key) or key in secret_keys
+            for key in SECRET_SETTINGS
+            if runtime_config.get_config(key) is not None
+        }
+    )
+    if problems:
+        raise pulumi.RunError("; ".join(problems))
 
 
 @dataclass(kw_only=True)
@@ -87,6 +126,7 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the integration `resource_name` with `args`."""
+        check_secret_settings()
         props: dict[str, object] = {
             field.name: getattr(args, field.name)
             for field in fields(args)

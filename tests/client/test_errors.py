@@ -25,7 +25,7 @@ from genesys_eventbridge.provider.genesys import (
     VersionMismatchError,
     auth,
 )
-from genesys_eventbridge.provider.genesys.errors import redact
+from genesys_eventbridge.provider.genesys.errors import MAX_SANITIZED, redact, sanitize
 from tests.client.conftest import settings_for
 
 # A second sentence would start after ". " with a capital letter.
@@ -139,3 +139,25 @@ def test_exhausted_error_reports_duration_attempts_and_budget() -> None:
         " (4 attempts, retry budget 12 s)"
     )
     assert time.monotonic() > 0
+
+
+@pytest.mark.parametrize("unit", ["a.", "a-", "http://a"])
+def test_sanitizing_a_large_server_text_takes_linear_time(unit: str) -> None:
+    # A URL-like run of word and scheme characters made the URL pattern rescan at every
+    # boundary: 40 KB took seconds, 400 KB minutes.
+    for size in (40_000, 400_000):
+        text = unit * (size // len(unit))
+        started = time.perf_counter()
+        cleaned = sanitize(text)
+        assert time.perf_counter() - started < 1.0, size
+        assert len(cleaned) <= MAX_SANITIZED + 40
+
+
+def test_a_long_text_is_cut_after_its_secrets_are_redacted() -> None:
+    secret = "sentinel-long-secret-value"
+    text = "x" * (MAX_SANITIZED - 5) + secret + " https://u:pw@host/p?code=abc " * 10
+    cleaned = sanitize(text, [secret])
+    assert "sentinel" not in cleaned and secret[5:] not in cleaned
+    assert cleaned.endswith("more)")
+    short = sanitize("see https://user:pw@host/in?code=SECRET now")
+    assert short == "see https://host/in now"

@@ -148,3 +148,65 @@ def test_an_unreadable_file_exits_2(tmp_path: Path) -> None:
     result = run_cli("validate", "--file", str(tmp_path / "Pulumi.nope.yaml"), environ={})
     assert result.code == 2
     assert result.err.startswith("error: cannot read ")
+
+
+def _secret_subscriptions(fake_pulumi: Path) -> None:
+    # `pulumi config --json` marks the whole key secret when any value inside is.
+    subscriptions = [
+        {
+            "name": "cx",
+            "notes": "sentinel-notes",
+            "topics": ["v2.detail.events.conversation.{id}.customer.end"],
+        }
+    ]
+    entry = {"value": json.dumps(subscriptions), "objectValue": subscriptions, "secret": True}
+    set_stacks(fake_pulumi, {"prod": {"genesys-eventbridge:subscriptions": entry}})
+
+
+def test_stack_reads_the_stack_file_in_the_projects_stack_config_dir(
+    fake_pulumi: Path, tmp_path: Path
+) -> None:
+    _secret_subscriptions(fake_pulumi)
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text()) | {"stackConfigDir": "stacks"}
+    (tmp_path / "Pulumi.yaml").write_text(yaml.safe_dump(project))
+    (tmp_path / "stacks").mkdir()
+    on_file = {
+        "genesys-eventbridge:subscriptions": [
+            {
+                "name": "cx",
+                "notes": {"secure": "v1:bm90ZXM="},
+                "topics": ["v2.detail.events.conversation.{id}.customer.end"],
+            }
+        ]
+    }
+    (tmp_path / "stacks" / "Pulumi.prod.yaml").write_text(yaml.safe_dump({"config": on_file}))
+    result = run_cli(
+        "validate", "--stack", "prod", "--cwd", str(tmp_path), environ=path_with(fake_pulumi)
+    )
+    assert result.code == 1
+    [head, problem] = result.out.splitlines()
+    assert problem.startswith("  subscriptions[0].notes: is set with --secret, but only")
+    assert "sentinel-notes" not in result.out
+
+
+def test_stack_refuses_secrets_it_cannot_place(fake_pulumi: Path, tmp_path: Path) -> None:
+    # A secret key, and no stack file holding it (e.g. the config comes from an ESC environment).
+    _secret_subscriptions(fake_pulumi)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    result = run_cli(
+        "validate", "--stack", "prod", "--cwd", str(tmp_path), environ=path_with(fake_pulumi)
+    )
+    assert result.code == 1
+    [head, problem] = result.out.splitlines()
+    assert problem.startswith("  subscriptions: holds values set with --secret, but which ones")
+
+
+def test_a_genesys_secret_in_plain_text_is_a_problem(tmp_path: Path) -> None:
+    document = yaml.safe_load(EXAMPLE.read_text())
+    document["config"]["genesys-eventbridge:partnerApiKey"] = {"secure": "v1:AAAA"}
+    document["config"]["genesyscloud:oauthclientSecret"] = "sentinel-plain-secret"
+    path = _project(tmp_path, yaml.safe_dump(document))
+    result = run_cli("validate", "--file", str(path), environ={})
+    assert result.code == 1
+    assert "  genesyscloud:oauthclientSecret: is set in plain text" in result.out
+    assert "sentinel-plain-secret" not in result.out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import pulumi
@@ -161,7 +162,16 @@ def role_of(deployment: Deployment, target: Registration) -> tuple[dict[str, Any
 def assert_events_may_assume(trust: dict[str, Any]) -> None:
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
+    # Only for this account, and only for the rules of the subscription's own bus.
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+        "ArnLike": {"aws:SourceArn": statement["Condition"]["ArnLike"]["aws:SourceArn"]},
+    }
+    source = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert re.fullmatch(
+        rf"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/aws\.partner/genesys\.com/cloud/[^/*]+/[^/*]+/\*",
+        source,
+    ), source
 
 
 def secret_value(value: Any) -> Any:
@@ -497,6 +507,23 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "got a dict",
         ),
         (
+            # Copied into the API destination and the connection's description in plain text.
+            HttpsTarget(
+                endpoint="https://u:pw-v@hooks.example.com/in?code=v",
+                auth=ApiKeyAuth(header="k", value="v"),
+            ),
+            "rules.targets[0].endpoint",
+            "credentials in the URL",
+        ),
+        (
+            HttpsTarget(
+                endpoint="https://hooks.example.com/in?code=v",
+                auth=ApiKeyAuth(header="k", value="v"),
+            ),
+            "rules.targets[0].endpoint",
+            "query string",
+        ),
+        (
             # A `*` needs a path parameter per call, which HttpsTarget has no field for.
             HttpsTarget(
                 endpoint="https://hooks.example.com/tenants/*/events",
@@ -521,6 +548,18 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
             "exclusive",
         ),
         (FirehoseTarget(), "rules.targets[0].bucket_arn", "either delivery_stream_arn"),
+        # The role's grant is `<bucket>/<prefix up to its first expression>*`.
+        (FirehoseTarget(bucket_arn=BUCKET, prefix=""), "rules.targets[0].prefix", "ending in '/'"),
+        (
+            FirehoseTarget(bucket_arn=BUCKET, prefix="!{timestamp:yyyy}/"),
+            "rules.targets[0].prefix",
+            "a folder of its own",
+        ),
+        (
+            FirehoseTarget(bucket_arn=BUCKET, prefix="genesys"),
+            "rules.targets[0].prefix",
+            "neighbouring folders",
+        ),
         (
             SqsTarget(message_retention_seconds=59),
             "rules.targets[0].message_retention_seconds",

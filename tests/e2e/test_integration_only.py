@@ -358,3 +358,28 @@ def test_import_of_a_dynamic_resource_fails_and_adoption_brings_it_under_managem
     assert [r["id"] for r in ws.resources()] == [handmade]
     assert [i["id"] for i in emulator.integrations()] == [handmade]
     ws.pulumi("preview", "--expect-no-changes")
+
+
+def test_a_genesys_secret_set_without_secret_is_refused_before_it_reaches_the_state(
+    workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
+) -> None:
+    # The engine records stack config as the default provider's inputs: a plain credential
+    # would sit in the state (and every checkpoint) in clear text.
+    ws = stack(workspace_factory, emulator)
+    ws.set_config({"genesyscloud:oauthclientSecret": emulator.client_secret})
+    for command in (("preview",), ("up", "--yes")):
+        run = ws.pulumi(*command, expect=None)
+        assert run.code != 0, run
+        assert "genesyscloud:oauthclientSecret: is set in plain text" in run.out, run
+        assert "pulumi config set --secret genesyscloud:oauthclientSecret" in run.out
+        assert emulator.client_secret not in run.text
+    assert emulator.client_secret not in json.dumps(ws.export())
+    assert emulator.integrations() == []
+    # Set as a secret, the same value is taken.
+    ws.set_config(
+        {"genesyscloud:oauthclientSecret": emulator.client_secret},
+        secret=["genesyscloud:oauthclientSecret"],
+    )
+    ws.pulumi("up", "--yes")
+    assert emulator.client_secret not in json.dumps(ws.export())
+    ws.pulumi("destroy", "--yes")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
 from pulumi.runtime import rpc
@@ -208,11 +211,18 @@ def _lambda_environment(result: Any) -> Any:
     return function.inputs["environment"]
 
 
-def test_a_secret_set_with_path_stays_secret_in_the_lambda_environment(tmp_path: Path) -> None:
+def test_a_secret_set_with_path_stays_secret_in_the_lambda_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # `pulumi config set --secret --path 'genesys-eventbridge:subscriptions[0].lambdaCode.
     # environment.TOKEN' ...` makes the engine list the whole key as secret; get_object returns
     # its values plain.
     config = _with_secret_environment(tmp_path)
+    stack_file = copy.deepcopy(config)
+    stack_file[KEY][0]["lambdaCode"]["environment"]["TOKEN"] = {"secure": "v1:dG9rZW4="}
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.example.yaml").write_text(yaml.safe_dump({"config": stack_file}))
+    monkeypatch.chdir(tmp_path)
     result = run_stack(
         PROGRAM,
         config,
@@ -242,6 +252,7 @@ def test_a_secure_value_elsewhere_is_refused_naming_its_path(
     stack_file[KEY][0]["notes"] = {"secure": "v1:c2VjcmV0"}
     stack_file[KEY][0]["lambdaCode"]["environment"]["TOKEN"] = {"secure": "v1:dG9rZW4="}
     monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.example.yaml").write_text(yaml.safe_dump({"config": stack_file}))
     with pytest.raises(StackConfigError) as caught:
         run_stack(
@@ -256,3 +267,34 @@ def test_a_secure_value_elsewhere_is_refused_naming_its_path(
         " can stay secret (this value names or shapes resources, which Pulumi shows in plain"
         " text); set it without --secret, or move the secret into the callback's environment"
     ]
+
+
+@pytest.mark.parametrize("key", ["genesyscloud:oauthclientSecret", "genesyscloud:accessToken"])
+def test_a_genesys_credential_set_without_secret_is_refused(key: str) -> None:
+    # The engine records stack config in the state as the default provider's inputs.
+    config = EXAMPLE | {key: "sentinel-genesys-credential"}
+    with pytest.raises(StackConfigError) as caught:
+        run(config)
+    [problem] = caught.value.problems
+    assert problem.startswith(f"{key}: is set in plain text")
+    assert f"pulumi config set --secret {key} <value>" in problem
+    assert "sentinel" not in problem
+    # Set with --secret, the same value is taken.
+    run_stack(
+        PROGRAM,
+        config,
+        project="genesys-eventbridge",
+        stack="example",
+        secret_keys=[PARTNER_KEY, key],
+    )
+
+
+def test_an_integration_declared_directly_refuses_a_plain_genesys_credential() -> None:
+    program = ROOT / "examples" / "integration-only" / "__main__.py"
+    project = yaml.safe_load((program.parent / "Pulumi.yaml").read_text())
+    config = {
+        name: spec["default"] if isinstance(spec["default"], str) else json.dumps(spec["default"])
+        for name, spec in project["config"].items()
+    } | {"genesyscloud:oauthclientSecret": "sentinel-genesys-credential"}
+    with pytest.raises(pulumi.RunError, match="genesyscloud:oauthclientSecret: is set in plain"):
+        run_stack(program, config, project=project["name"], stack="dev")

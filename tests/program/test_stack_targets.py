@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -140,11 +141,14 @@ def test_an_inline_key_needs_the_stack_file_to_mark_it_secure() -> None:
         SecretResolver(secret=True, secure_paths={f"{PATH}[1].auth.apiKey.value"}).check("x", path)
     with pytest.raises(ValueError, match="plain text"):
         SecretResolver(secret=False).check("x", path)
-    # The stack file could not be read (e.g. config from an ESC environment): the key's word.
-    SecretResolver(secret=True, secure_paths=None).check("x", path)
+    # Where it is secure cannot be known (no stack file, e.g. config from an ESC environment).
+    with pytest.raises(ValueError, match="plain text"):
+        SecretResolver(secret=True, secure_paths=None).check("x", path)
 
 
-def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> None:
+def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = {
         "aws:region": "us-east-1",
         SUBSCRIPTIONS_KEY: [
@@ -155,6 +159,14 @@ def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> No
             }
         ],
     }
+    # The stack file, found from the project directory, has `secure:` at the credential's path.
+    on_file = json.loads(json.dumps(config))
+    on_file[SUBSCRIPTIONS_KEY][0]["rules"][0]["targets"][0]["auth"]["apiKey"]["value"] = {
+        "secure": "v1:a2V5"
+    }
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.t.yaml").write_text(yaml.safe_dump({"config": on_file}))
+    monkeypatch.chdir(tmp_path)
     result = run_stack(
         PROGRAM, config, project="genesys-eventbridge", stack="t", secret_keys=[SUBSCRIPTIONS_KEY]
     )
@@ -273,3 +285,42 @@ def test_stream_and_queue_options_reach_the_resources_from_stack_config() -> Non
     assert "processingConfiguration" not in s3
     queues = {q.name: q.inputs for q in result.of_type("aws:sqs/queue:Queue")}
     assert queues["cx-rule-r-target-0-queue"]["messageRetentionSeconds"] == 86400
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "words"),
+    [
+        ("https://user:sentinel-pw@hooks.example.com/in", "credentials in the URL"),
+        ("https://hooks.example.com/in?code=sentinel-code", "query string or fragment"),
+        ("https://hooks.example.com/in#sentinel-frag", "query string or fragment"),
+    ],
+)
+def test_an_endpoint_carrying_a_credential_is_refused_without_quoting_it(
+    endpoint: str, words: str
+) -> None:
+    with pytest.raises(StackConfigError) as caught:
+        stack(https(endpoint=endpoint))
+    message = str(caught.value)
+    assert message.startswith(f"{PATH}[0].endpoint:"), message
+    assert words in message
+    assert "'https://hooks.example.com/in'" in message
+    assert "sentinel" not in message
+
+
+def test_an_authorization_endpoint_carrying_a_credential_is_refused() -> None:
+    target = {
+        "kind": "https",
+        "endpoint": "https://hooks.example.com/in",
+        "auth": {
+            "oauth": {
+                "authorizationEndpoint": "https://id.example.com/token?secret=sentinel-s",
+                "clientId": "c",
+                "clientSecret": {"fromConfig": "hookKey"},
+            }
+        },
+    }
+    with pytest.raises(StackConfigError) as caught:
+        stack(target)
+    message = str(caught.value)
+    assert f"{PATH}[0].auth.oauth.authorizationEndpoint:" in message
+    assert "sentinel" not in message

@@ -112,3 +112,41 @@ def test_the_log_is_written_only_into_a_file_of_this_user(
     else:
         assert json.loads(path.read_text())["operation"] == "create"
         assert warnings == []
+
+
+def test_the_log_rotates_and_keeps_a_bounded_number_of_old_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
+) -> None:
+    line = len(json.dumps(audit.asdict(_record()), sort_keys=True)) + 1
+    monkeypatch.setattr(audit, "MAX_BYTES", 3 * line)  # three records per file
+    monkeypatch.setattr(audit, "BACKUPS", 2)
+    path = tmp_path / "audit.jsonl"
+    for index in range(20):
+        audit.write(audit.AuditRecord(f"op{index}", "id", "n", "o", "c"), str(path))
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["audit.jsonl", "audit.jsonl.1", "audit.jsonl.2"]
+    for name in files:
+        assert (tmp_path / name).stat().st_size <= 3 * line + 10
+        assert (tmp_path / name).stat().st_mode & 0o077 == 0
+    operations = [
+        json.loads(text)["operation"]
+        for name in ("audit.jsonl.2", "audit.jsonl.1", "audit.jsonl")
+        for text in (tmp_path / name).read_text().splitlines()
+    ]
+    # The newest records, in order, none lost between the files kept.
+    assert operations == [f"op{i}" for i in range(20 - len(operations), 20)]
+    assert len(operations) >= 7 and warnings == []
+
+
+def test_a_symlink_among_the_old_files_is_replaced_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
+) -> None:
+    monkeypatch.setattr(audit, "MAX_BYTES", 10)
+    target = tmp_path / "elsewhere"
+    target.write_text("keep me\n")
+    path = tmp_path / "audit.jsonl"
+    (tmp_path / "audit.jsonl.1").symlink_to(target)
+    audit.write(_record("create"), str(path))
+    audit.write(_record("delete"), str(path))
+    assert target.read_text() == "keep me\n"
+    assert not (tmp_path / "audit.jsonl.1").is_symlink()

@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from genesys_eventbridge.components.nesting import nests_deeper_than, too_deep_problem
+
 from .errors import PatternError
 from .validate import KNOWN_OPERATORS, validate_pattern
 
@@ -66,6 +68,8 @@ def build_pattern(
             f"has a filter policy of type {type(filter_policy).__name__}; pass a mapping of "
             'dotted field paths to arrays, e.g. {"detail.eventBody.queueId": ["..."]}',
         )
+    if nests_deeper_than(filter_policy):
+        raise PatternError(rule, None, too_deep_problem("has a filter policy that"))
     if _nesting(filter_policy) > MAX_NESTING:
         raise PatternError(
             rule,

@@ -22,6 +22,7 @@ from genesys_eventbridge.components.targets.args import (
     StepFunctionsTarget,
     Target,
 )
+from genesys_eventbridge.provider.genesys.errors import display_url
 
 MIN_RATE, MAX_RATE = 1, 300
 MAX_INPUT_PATHS = 100
@@ -29,7 +30,7 @@ MAX_INPUT_TEMPLATE = 8192
 # PutTargets: InputPath, and each InputPathsMap key and value, are at most 256 characters
 # (EventBridge API reference, Target and InputTransformer).
 MAX_INPUT_PATH = 256
-_INPUT_PATH_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_INPUT_PATH_NAME = re.compile(r"[A-Za-z0-9_\-]+")  # fullmatch: `$` accepts "x\n"
 # The service in an ARN (`arn:<partition>:<service>:<region>:<account>:...`) per target kind.
 _SERVICE = {
     LambdaTarget: "lambda",
@@ -123,6 +124,8 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
                 " makes the stream), not both or neither.",
                 "bucket_arn",
             )
+        if target.bucket_arn is not None:
+            _check_prefix(target.prefix, fail)
         if isinstance(target.bucket_arn, str):
             bucket = parse_arn(target.bucket_arn)
             if bucket is None or bucket.service != "s3":
@@ -231,7 +234,7 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
                 "input_transformer.input_paths",
             )
         for key, path in transformer.input_paths.items():
-            if not _INPUT_PATH_NAME.match(key) or not str(path).startswith("$"):
+            if not _INPUT_PATH_NAME.fullmatch(key) or not str(path).startswith("$"):
                 raise fail(
                     f"input_transformer.input_paths: {key!r} -> {path!r}; names are letters,"
                     " digits, '-' or '_', paths start with '$'.",
@@ -260,18 +263,53 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
         )
 
 
+def _check_prefix(prefix: object, fail: _Fail) -> None:
+    # The stream's role may write `<bucket>/<prefix up to its first !{...}>*`: that literal part
+    # must be a folder of its own, or the grant reaches the whole bucket or its neighbours
+    # (`genesys*` also covers `genesys-archive/`).
+    static = prefix.split("!{", 1)[0] if isinstance(prefix, str) else ""
+    if not static.endswith("/") or static.startswith("/"):
+        raise fail(
+            f"prefix {prefix!r} must start with a folder of its own, ending in '/' before any"
+            " !{...} expression (e.g. 'genesys/' or 'genesys/!{timestamp:yyyy}/'): the stream's"
+            " role may write only under that folder, and without one it would reach the whole"
+            " bucket or its neighbouring folders.",
+            "prefix",
+        )
+
+
 def https_problem(url: object) -> str | None:
-    """Why `url` cannot be an API destination's endpoint, or None when it can."""
+    """Why `url` cannot be an API destination's endpoint, or None when it can.
+
+    A message quotes the URL without its user info, query string or fragment: they may hold a
+    credential, which is why they are refused too (an endpoint is stored and shown in plain text).
+    """
     if not isinstance(url, str):
         return f"must be an https URL; got {url!r}"
-    parts = urlsplit(url)
+    shown = repr(display_url(url))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        return f"{shown} is not a valid URL"
     if parts.scheme != "https":
         return (
-            f"{url!r} is not https: EventBridge API destinations send credentials with each"
+            f"{shown} is not https: EventBridge API destinations send credentials with each"
             " call, so the endpoint must be an https:// URL"
         )
     if not parts.hostname:
-        return f"{url!r} has no host name"
+        return f"{shown} has no host name"
+    if "@" in parts.netloc:
+        return (
+            f"{shown} carries credentials in the URL (user:password@), which would be stored and"
+            " shown in plain text; remove them and give them in auth (basic), as secrets"
+        )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return (
+            f"{shown} has a query string or fragment, which would be stored and shown in plain"
+            " text and may hold a credential; remove it: give plain parameters in"
+            " queryParameters, and a credential through auth (e.g. an apiKey header), as a secret"
+        )
     return None
 
 
@@ -283,8 +321,8 @@ def _check_https(target: HttpsTarget, fail: _Fail) -> None:
         # EventBridge fills each `*` from the target's path parameters, which this target
         # does not set: PutTargets would refuse it.
         raise fail(
-            f"endpoint {target.endpoint!r} has a '*' path placeholder; HttpsTarget sends no path"
-            " parameters, so give the full URL without '*'.",
+            f"endpoint {display_url(target.endpoint)!r} has a '*' path placeholder; HttpsTarget"
+            " sends no path parameters, so give the full URL without '*'.",
             "endpoint",
         )
     if (

@@ -379,14 +379,15 @@ class SecretResolver:
 
     Pulumi tells a program which top-level config keys hold a secret, not which value inside an
     object: a `{fromConfig: key}` credential is checked exactly (its key must be secret); an
-    inline one needs the subscriptions key to be secret and, when the stack file could be read,
-    a `secure:` value at its very path (`secure_paths`, from `config_source`).
+    inline one needs the subscriptions key to be secret and a `secure:` value at its very path in
+    the stack file (`secure_paths`, from `config_source`).
     """
 
     secret: bool = False
     """Whether `genesys-eventbridge:subscriptions` holds a secret at all."""
     secure_paths: Iterable[str] | None = None
-    """The config paths of its `secure:` values; None when the stack file was not readable."""
+    """The config paths of its `secure:` values; None when unknown (an inline credential is then
+    refused)."""
     keys: Mapping[str, bool] | None = None
     """Outside a program run (`validate`): each config key of the stack -> whether it is secret;
     None: ask the Pulumi runtime."""
@@ -418,8 +419,9 @@ class SecretResolver:
                     f" Pulumi secrets: `pulumi config set --secret {value.full_key} <value>`",
                 )
             return
+        # Unknown secure paths fail closed: the value may be plain text in the stack file.
         secure = self.secure_paths
-        if not self.secret or (secure is not None and path not in set(secure)):
+        if not self.secret or secure is None or path not in set(secure):
             raise PlainTextSecretError(
                 path, f"{path}: a credential given as plain text in stack config; {how}"
             )

@@ -64,8 +64,9 @@ class DeliveryRoles:
         logical = f"{self.ctx.name}-{kind}-role"
         role = aws.iam.Role(
             logical,
-            assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
-                lambda account: json.dumps(iam.trust_policy(policies.EVENTS_PRINCIPAL, account))
+            # Only for the rules of this subscription's bus (aws:SourceArn), in this account.
+            assume_role_policy=pulumi.Output.all(self.ctx.account_id, self.ctx.bus.arn).apply(
+                lambda values: json.dumps(iam.events_trust_policy(values[0], values[1]))
             ),
             description=f"EventBridge delivery to the {kind} targets of subscription"
             f" {self.ctx.name}"[:1000],

@@ -21,6 +21,7 @@ CORRELATION_HEADER = "inin-correlation-id"
 VERSION_MISMATCH_TEXT = "does not match the current version"
 RETRY_BUDGET_SETTING = "genesyscloud:retryBudget / GENESYSCLOUD_RETRY_BUDGET"
 _MAX_MESSAGE = 400
+MAX_SANITIZED = 8192  # characters of server text kept in a message (bodies can be megabytes)
 
 # Credentials a server might echo back, or a bug might pass in: scrubbed from every message.
 _AUTH_VALUE = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
@@ -31,7 +32,11 @@ _PERMISSION = re.compile(r"\[([^\]]+)\]")
 
 
 # A URL's user info (`user:password@`) and its query string or fragment: never quoted.
-_URL_IN_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)(?:[^/?#\s@]*@)?([^?#\s]*)(?:[?#]\S*)?")
+# A scheme starts where no scheme character precedes it (not at every word boundary: inside
+# `a.a.a...` each one would rescan the rest of the run, quadratic in the text's length).
+_URL_IN_TEXT = re.compile(
+    r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://)(?:[^/?#\s@]*@)?([^?#\s]*)(?:[?#]\S*)?"
+)
 # Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character escapes, 8-bit CSI),
 # then any other C0/C1 control or bidirectional override: server text must not drive the terminal
 # of whoever reads the message, nor make it display as something else.
@@ -89,9 +94,14 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 
 def sanitize(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Server-supplied `text` made safe to print or raise: no control characters, no secret."""
+    """Server-supplied `text` made safe to print or raise: no control characters, no secret,
+    at most MAX_SANITIZED characters (a server's text has no bound of its own)."""
     # Controls first: an escape sequence inside a secret would otherwise hide it from redact().
-    return redact(strip_controls(text), secrets)
+    text = strip_controls(text)
+    if len(text) > MAX_SANITIZED:
+        # Known secrets go before the cut, which could otherwise leave a part of one behind.
+        text = redact(text, secrets)[:MAX_SANITIZED] + f"… ({len(text) - MAX_SANITIZED} more)"
+    return redact(text, secrets)
 
 
 def _sanitized(text: str | None, secrets: Iterable[str | None]) -> str | None:
