@@ -90,6 +90,17 @@ class IntegrationCount:
             ]
 
     @classmethod
+    def left_behind(cls, key: CountKey, integration: Integration) -> None:
+        """A create of this process failed and could not delete `integration`: it is a
+        leftover now, for the next create of its resource to take over, even here before any
+        listing shows it."""
+        with cls._cond:
+            cls._ours.discard(integration.id)
+            seen = cls._seen.setdefault(key, [])
+            if all(i.id != integration.id for i in seen):
+                seen.append(integration)
+
+    @classmethod
     def claim(cls, integration_id: str) -> bool:
         """Mark an integration as this process's; False when it already was (another create)."""
         with cls._cond:

@@ -181,7 +181,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 if full is None:
                     IntegrationCount.posted(key, created=False)  # nothing new is created
                 record.operation, record.integration_id = "recover", leftover[0].id
-                return self._recover(client, inputs, org_id, *leftover)
+                return self._recover(client, key, inputs, org_id, *leftover)
             if full is not None:
                 raise full
             created = False
@@ -217,13 +217,21 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                         ),
                     )
             except Exception as err:
-                rollback.roll_back(client, integration.id, name, org_id, err)
+                rollback.roll_back(
+                    client,
+                    integration.id,
+                    name,
+                    org_id,
+                    err,
+                    lambda: IntegrationCount.left_behind(key, integration),
+                )
             outs = _outputs(inputs, integration, org_id, config_version=version)
             return CreateResult(integration.id, outs)
 
     def _recover(
         self,
         client: GenesysClient,
+        key: cap.CountKey,
         inputs: Mapping[str, Any],
         org_id: str,
         integration: Integration,
@@ -239,7 +247,14 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         try:
             integration, version = proxy.converge(client, integration, inputs, None, config=config)
         except Exception as err:
-            rollback.roll_back(client, integration.id, name, org_id, err)
+            rollback.roll_back(
+                client,
+                integration.id,
+                name,
+                org_id,
+                err,
+                lambda: IntegrationCount.left_behind(key, integration),
+            )
         outs = _outputs(inputs, integration, org_id, config_version=version)
         return CreateResult(integration.id, outs)
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from genesys_eventbridge.provider import audit
 from genesys_eventbridge.provider.errors import RolledBackError
 from genesys_eventbridge.provider.genesys import GenesysClient, GenesysError, NotFoundError
 
 
 def roll_back(
-    client: GenesysClient, integration_id: str, name: str, org_id: str, cause: Exception
+    client: GenesysClient,
+    integration_id: str,
+    name: str,
+    org_id: str,
+    cause: Exception,
+    left_behind: Callable[[], None],
 ) -> None:
-    """Delete a half-created integration and raise RolledBackError saying what happened."""
+    """Delete a half-created integration and raise RolledBackError saying what happened;
+    `left_behind` is called first when it could not be deleted."""
     with audit.audited("rollback", client, name, ()) as record:
         record.integration_id, record.org_id = integration_id, org_id
         try:
@@ -20,6 +28,7 @@ def roll_back(
                 pass
         except Exception as delete_err:
             record.outcome, record.error = "failed", str(delete_err)
+            left_behind()
             # Two causes in one sentence: each is kept short so the whole stays readable.
             raise RolledBackError(
                 f"creating integration {name!r} failed ({brief(cause, 90)}), and deleting it"

@@ -208,6 +208,10 @@ def run_chaos(
     def worker(index: int) -> None:
         rng = random.Random(f"{SEED}-{index}")
         slots = [f"w{index}s{n}" for n in range(SLOTS_PER_WORKER)]
+        # The next `pulumi up` after a failed create runs in a fresh provider host, whose first
+        # listing shows what the failure left. Of these long-lived hosts, the one that saw the
+        # failure knows it; the other's listing may predate it, so the retry goes there.
+        failed_on: dict[str, ProviderHost] = {}
         while sum(model.ops.values()) < TARGET_OPS and time.monotonic() < deadline:
             slot = rng.choice(slots)
             host = rng.choice(hosts)
@@ -227,7 +231,10 @@ def run_chaos(
                         news["adopt_integration_id"] = seed_id
                 news = without_vanished_adoption(emulator, news)
                 kind = "adopt" if "adopt_integration_id" in news else "create"
+                host = failed_on.pop(slot, host)
                 ok: bool | None = model.create(host, slot, news, kind)
+                if not ok:
+                    failed_on[slot] = host
             elif resource.pending_delete:
                 ok = model.delete(host, slot)
             elif rng.random() < OUT_OF_BAND_RATE:

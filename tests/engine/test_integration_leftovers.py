@@ -74,6 +74,25 @@ def test_an_outage_past_the_retry_budget_leaves_nothing_after_the_next_create(
     assert [r["integration_id"] for r in records if r["operation"] == "recover"] == [integration_id]
 
 
+def test_a_leftover_is_taken_over_by_the_next_create_in_the_same_host(
+    emulator: GenesysEmulator, tmp_path: Path
+) -> None:
+    host = start_host(emulator, config={"genesyscloud:retryBudget": 1})
+    try:
+        inputs = checked(host, NEWS)
+        # The host's listing (for the cap) is taken before the POST: it cannot show the leftover.
+        emulator.inject_status(status=503, count=10_000, path_contains=INTEGRATIONS, after=2)
+        with pytest.raises(EngineError):
+            host.create(inputs)
+        emulator.clear_faults()
+        [left] = emulator.integrations()
+        integration_id, outs = host.create(checked(host, NEWS))
+    finally:
+        host.stop()
+    assert integration_id == left["id"] and outs["reported_state"] == "ACTIVE"
+    assert [i["id"] for i in emulator.integrations()] == [integration_id]
+
+
 def test_an_active_leftover_marked_as_this_resources_is_taken_without_a_post(
     host: ProviderHost, emulator: GenesysEmulator
 ) -> None:
