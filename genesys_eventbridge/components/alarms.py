@@ -12,30 +12,19 @@ EventBridge and Lambda publish these only when non-zero, so missing data is "not
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from genesys_eventbridge.components.args import AlarmArgs
+from genesys_eventbridge.components.scope import Scope
 
 RULE_METRICS = ("FailedInvocations", "InvocationsFailedToBeSentToDlq")
 FUNCTION_METRICS = ("Errors", "Throttles")
 
 
-@dataclass(frozen=True)
-class AlarmScope:
-    """Where the alarms live and what they watch."""
-
-    parent: pulumi.Resource
-    name: str
-    """The subscription's name: the prefix of every alarm's logical name."""
-    region: pulumi.Input[str] | None
-    tags: dict[str, str] | None
-
-
 def declare_alarms(
-    scope: AlarmScope,
+    scope: Scope,
     args: AlarmArgs,
     *,
     bus_name: pulumi.Input[str],

@@ -12,13 +12,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 import pulumi_aws as aws
 
 from genesys_eventbridge.components import iam, policy_size
-from genesys_eventbridge.components.args import CALLBACK_TARGET
+from genesys_eventbridge.components.args import CALLBACK_TARGET, SubscriptionArgs
 from genesys_eventbridge.components.event_source import placeholder_source
 from genesys_eventbridge.components.lambda_arns import LAMBDA_ARN, check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
@@ -59,6 +59,38 @@ def plan_functions(plan: SubscriptionPlan, lambda_arn: Any, uses_callback: bool)
             if not any(_same(target, seen) for seen in specs):
                 specs.append(target)
     return specs
+
+
+def subscription_functions(
+    args: SubscriptionArgs, specs: Sequence[Any], callback_arn: pulumi.Output[str] | None
+) -> list[LambdaFunction]:
+    """The distinct functions `specs` name, the callback first, each keyed stably."""
+    functions: list[LambdaFunction] = []
+    for spec in specs:
+        if isinstance(spec, str) and spec == CALLBACK_TARGET:
+            given = args.lambda_arn
+            functions.append(
+                LambdaFunction(
+                    key="callback",
+                    arn=given if isinstance(given, str) else cast(pulumi.Output[str], callback_arn),
+                    external=given is not None,
+                    field="lambda_arn" if given is not None else "lambda_code",
+                )
+            )
+            continue
+        where = _target_field(args, spec)
+        functions.append(
+            LambdaFunction(key=f"fn-{len(functions)}", arn=spec, external=True, field=where)
+        )
+    return functions
+
+
+def _target_field(args: SubscriptionArgs, spec: Any) -> str:
+    for rule_index, rule in enumerate(args.rules or []):
+        for index, target in enumerate(rule.targets or []):
+            if target is spec or (isinstance(spec, str) and target == spec):
+                return f"rules[{rule_index}].targets[{index}]"
+    return "rules.targets"
 
 
 def _same(a: Any, b: Any) -> bool:

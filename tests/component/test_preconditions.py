@@ -204,9 +204,9 @@ class LateSourceMocks(NoSourceMocks):
 
 
 def test_the_bus_waits_while_the_source_is_not_there_yet(monkeypatch: pytest.MonkeyPatch) -> None:
-    from genesys_eventbridge.components import subscription
+    from genesys_eventbridge.components import partner_source
 
-    monkeypatch.setattr(subscription, "SOURCE_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(partner_source, "SOURCE_POLL_SECONDS", 0.01)
     mocks = LateSourceMocks()
     deployment = run_program(subscribe(partner_source_timeout=30), mocks)
     assert mocks.calls.count(GET_EVENT_SOURCE) == 3
