@@ -212,7 +212,6 @@ class LambdaFunctions:
         """The EventTarget of one rule's Lambda target, after its permission exists."""
         context = self._context
         function = self.find(target.spec)
-        is_callback = function.key == "callback"
         options = target.rule.target_options
         typed = options[target.index] if target.index < len(options) else None
         resource = aws.cloudwatch.EventTarget(
@@ -220,7 +219,7 @@ class LambdaFunctions:
             rule=target.event_rule.name,
             event_bus_name=context.bus.name,
             arn=function.arn,
-            target_id=CALLBACK_TARGET if is_callback else f"target-{target.index}",
+            target_id=target.key,
             **delivery_args(context, typed),
             region=context.region,
             # Allowed to invoke (and to dead-letter) before the first event is routed.

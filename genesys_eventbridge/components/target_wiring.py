@@ -81,9 +81,20 @@ class RuleTarget:
     """The target as given: a Lambda ARN, `CALLBACK_TARGET`, an Output, or a typed target."""
 
     @property
+    def key(self) -> str:
+        """The target's key (see target_keys): its target id, the stem of its names."""
+        return self.rule.target_keys[self.index]
+
+    @property
     def logical_name(self) -> str:
-        """`<subscription>-rule-<rule>-target-<index>`: the EventTarget's logical name stem."""
-        return f"rule-{self.rule.name}-target-{self.index}"
+        """`rule-<rule>-target-<key>`: the stem of the logical names of its resources."""
+        return f"rule-{self.rule.name}-target-{self.key}"
+
+    def aliases(self, stem: str) -> list[pulumi.Alias]:
+        """The names earlier releases gave the resource `stem` names now (they counted a
+        rule's targets): a stack deployed by one keeps its queues, log groups and roles."""
+        old = stem.replace(f"-target-{self.key}", f"-target-{self.index}", 1)
+        return [pulumi.Alias(name=old)] if old != stem else []
 
 
 Check = Callable[[str, int, Any, object], None]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import pulumi
@@ -21,6 +22,7 @@ from genesys_eventbridge.components import (
     SubscriptionArgs,
     SubscriptionArgsError,
 )
+from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.targets import (
     ApiKeyAuth,
     BasicAuth,
@@ -136,8 +138,15 @@ def every_kind() -> Deployment:
     )
 
 
-def child(name: str) -> str:
-    return f"cx-events-rule-{name}"
+def child(name: str, rules: list[RuleArgs] = RULES) -> str:
+    """The logical name of `<rule>-target-<index>[-<what>]`: a target is named by its key."""
+    match = re.fullmatch(r"(.+?)-target-([0-9]+)(-.*)?", name)
+    if match is None:
+        return f"cx-events-rule-{name}"
+    rule, index, rest = match.group(1), int(match.group(2)), match.group(3) or ""
+    [given] = [r for r in rules if r.name == rule]
+    key = rule_target_keys(rule, list(given.targets or ["callback"]))[index]
+    return f"cx-events-rule-{rule}-target-{key}{rest}"
 
 
 def rule_arn(rule: str) -> str:
@@ -289,7 +298,7 @@ def test_step_functions_target_may_only_start_that_machine(every_kind: Deploymen
 
 def test_log_groups_share_one_logs_resource_policy_for_the_bus(every_kind: Deployment) -> None:
     group = every_kind.named(child("logs-target-0-logs"))
-    assert group.inputs["name"] == "/aws/events/test-cx-events/logs-0"
+    assert group.inputs["name"] == "/aws/events/test-cx-events/logs/logs"  # rule, then key
     assert group.inputs["retentionInDays"] == 30
     policy = every_kind.one(LOGS_POLICY)
     statement = only_statement(json.loads(policy.inputs["policyDocument"]))
@@ -421,10 +430,12 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
         )
     )
     targets = {r.name: r.inputs for r in deployment.of_type(TARGET)}
-    assert targets[child("a-target-0")]["targetId"] == "callback"
-    assert targets[child("a-target-0")]["arn"] == deployment.outputs["lambda_arn"]
-    assert targets[child("a-target-1")]["targetId"] == "target-1"
-    assert targets[child("a-target-1")]["arn"] == FUNCTION
+    rules = [RuleArgs(name="a", targets=["callback", FUNCTION])]
+    callback, function = child("a-target-0", rules), child("a-target-1", rules)
+    assert targets[callback]["targetId"] == "subscription-callback"
+    assert targets[callback]["arn"] == deployment.outputs["lambda_arn"]
+    assert targets[function]["targetId"].startswith("lambda-")
+    assert targets[function]["arn"] == FUNCTION
     assert len(deployment.of_type(PERMISSION)) == 2
     # Only the callback's own role: Lambda targets need no delivery role.
     assert [r.name for r in deployment.of_type(ROLE)] == ["cx-events-role"]
@@ -590,25 +601,22 @@ def test_two_stacks_in_one_account_name_their_target_resources_apart(
 def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() -> None:
     # Firehose expands `!{timestamp:...}` into the key (genesys/2026/12/01/...): a policy on the
     # literal `genesys/!{timestamp:yyyy/MM/dd}/*` would deny every write.
+    rules = [
+        RuleArgs(
+            name="firehose",
+            targets=[FirehoseTarget(bucket_arn=BUCKET, prefix="genesys/!{timestamp:yyyy/MM/dd}/")],
+        )
+    ]
     deployment = run_program(
         lambda: GenesysEventBridgeSubscription(
             "cx-events",
             SubscriptionArgs(
                 topics=TOPICS,
                 aws_region=REGION,
-                rules=[
-                    RuleArgs(
-                        name="firehose",
-                        targets=[
-                            FirehoseTarget(
-                                bucket_arn=BUCKET, prefix="genesys/!{timestamp:yyyy/MM/dd}/"
-                            )
-                        ],
-                    )
-                ],
+                rules=rules,
             ),
         )
     )
-    s3_policy = deployment.named(child("firehose-target-0-stream-role-policy"))
+    s3_policy = deployment.named(child("firehose-target-0-stream-role-policy", rules))
     resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
     assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/*")}

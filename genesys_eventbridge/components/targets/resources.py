@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from genesys_eventbridge.components import iam
+from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies
 from genesys_eventbridge.components.targets.args import (
@@ -53,7 +54,7 @@ class TargetResources:
 
     ctx: TargetContext
     _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
-    _log_groups: dict[tuple[str, int], pulumi.Input[str]] = field(default_factory=dict)
+    _log_groups: dict[tuple[str, str], pulumi.Input[str]] = field(default_factory=dict)
     _roles: dict[tuple[str, str], tuple[aws.iam.Role, aws.iam.RolePolicy]] = field(
         default_factory=dict
     )
@@ -92,12 +93,31 @@ class TargetResources:
             parent=self.ctx.component, depends_on=list(depends_on) or None, **kw
         )
 
+    def _kept(
+        self,
+        rt: RuleTarget,
+        logical: str,
+        depends_on: Sequence[pulumi.Resource] = (),
+        *,
+        fixed_name: bool = False,
+        **kw: Any,
+    ) -> pulumi.ResourceOptions:
+        """Options for a resource made for one target: known by its earlier, positional name
+        too, and (`fixed_name`) keeping the physical name it was created with, so a stack
+        deployed before targets had keys keeps it rather than replacing it."""
+        return self._opts(
+            depends_on,
+            aliases=rt.aliases(logical) or None,
+            ignore_changes=["name"] if fixed_name else None,
+            **kw,
+        )
+
     def target_args(self, rt: RuleTarget) -> dict[str, Any]:
         """The EventTarget arguments every kind shares: rule, bus, retries, DLQ and input."""
         return {
             "rule": rt.event_rule.name,
             "event_bus_name": self.ctx.bus.name,
-            "target_id": f"target-{rt.index}",
+            "target_id": rt.key,
             **delivery_args(self.ctx, rt.spec),
             "region": self.ctx.region,
         }
@@ -117,7 +137,7 @@ class TargetResources:
             opts=self._opts([*waits_for, *self.ctx.dead_letter_ready]),
         )
 
-    def _queue(self, name: str, **kw: Any) -> aws.sqs.Queue:
+    def _queue(self, rt: RuleTarget, name: str, **kw: Any) -> aws.sqs.Queue:
         # Both of an SQS target's queues: encrypted, tagged, named within SQS's limit.
         return aws.sqs.Queue(
             name,
@@ -125,7 +145,7 @@ class TargetResources:
             region=self.ctx.region,
             tags=self.ctx.tags,
             name_prefix=_prefix_if_too_long(name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
-            opts=self._opts(),
+            opts=self._kept(rt, name),
             **kw,
         )
 
@@ -148,12 +168,12 @@ class TargetResources:
                 lambda account: json.dumps(iam.trust_policy(service, account))
             ),
             # The rule's name only: the rule itself renders its targets, credentials included.
-            description=f"EventBridge delivery to {kind} target {rt.index} of rule {rt.rule.name}"[
+            description=f"EventBridge delivery to {kind} target {rt.key} of rule {rt.rule.name}"[
                 :1000
             ],
             tags=self.ctx.tags,
             name_prefix=_prefix_if_too_long(logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX),
-            opts=self._opts(),
+            opts=self._kept(rt, logical),
         )
         policy = aws.iam.RolePolicy(
             f"{logical}-policy",
@@ -161,7 +181,7 @@ class TargetResources:
             policy=pulumi.Output.from_input(resource_arn).apply(
                 lambda arn: json.dumps(render(arn))
             ),
-            opts=self._opts(),
+            opts=self._kept(rt, f"{logical}-policy"),
         )
         return role, policy
 
@@ -195,8 +215,9 @@ class TargetResources:
         queue_url: pulumi.Input[str] | None = None
         if t.queue_arn is None:
             dlq_name = self._name(rt, "queue-dlq")
-            dlq = self._queue(dlq_name, message_retention_seconds=DLQ_RETENTION_SECONDS)
+            dlq = self._queue(rt, dlq_name, message_retention_seconds=DLQ_RETENTION_SECONDS)
             queue = self._queue(
+                rt,
                 self._name(rt, "queue"),
                 redrive_policy=dlq.arn.apply(
                     lambda arn: json.dumps(
@@ -211,7 +232,7 @@ class TargetResources:
                     lambda arn: json.dumps(policies.sqs_redrive_allow_policy(arn))
                 ),
                 region=self.ctx.region,
-                opts=self._opts(),
+                opts=self._kept(rt, f"{dlq_name}-redrive-allow"),
             )
             created += [dlq, queue, redrive_allow]
             queue_arn, queue_url = queue.arn, queue.url
@@ -281,7 +302,9 @@ class TargetResources:
                 ),
                 region=self.ctx.region,
                 tags=self.ctx.tags,
-                opts=self._opts([stream_policy], delete_before_replace=True),
+                opts=self._kept(
+                    rt, logical, [stream_policy], fixed_name=True, delete_before_replace=True
+                ),
             )
             created += [stream_role, stream_policy, stream]
             stream_arn = stream.arn
@@ -294,23 +317,27 @@ class TargetResources:
         created: list[aws.cloudwatch.LogGroup] = []
         given: list[pulumi.Input[str]] = []
         for rule in self.ctx.args.rules or []:
+            keys = rule_target_keys(rule.name, list(rule.targets or []))
             for index, spec in enumerate(rule.targets or []):
                 if not isinstance(spec, LogGroupTarget):
                     continue
                 if spec.log_group_arn is not None:
-                    self._log_groups[(rule.name, index)] = spec.log_group_arn
+                    self._log_groups[(rule.name, keys[index])] = spec.log_group_arn
                     given.append(spec.log_group_arn)
                     continue
+                logical = f"{self.ctx.name}-rule-{rule.name}-target-{keys[index]}-logs"
+                old = f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs"
                 group = aws.cloudwatch.LogGroup(
-                    f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs",
-                    name=f"{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/{rule.name}-{index}",
+                    logical,
+                    name=f"{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/{rule.name}/{keys[index]}",
                     retention_in_days=spec.retention_in_days,
                     region=self.ctx.region,
                     tags=self.ctx.tags,
-                    opts=self._opts(),
+                    # A group made by a release that counted targets keeps its name (its history).
+                    opts=self._opts(aliases=[pulumi.Alias(name=old)], ignore_changes=["name"]),
                 )
                 created.append(group)
-                self._log_groups[(rule.name, index)] = group.arn
+                self._log_groups[(rule.name, keys[index])] = group.arn
         # The groups made here share a prefix: one wildcard entry covers them all, so the
         # policy does not grow with their number (Logs caps it at 5,120 characters).
         made = [created[0].arn.apply(self._made_groups)] if created else []
@@ -331,7 +358,7 @@ class TargetResources:
 
     def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
         assert self._logs_policy is not None
-        arn = pulumi.Output.from_input(self._log_groups[(rt.rule.name, rt.index)]).apply(
+        arn = pulumi.Output.from_input(self._log_groups[(rt.rule.name, rt.key)]).apply(
             lambda value: value.removesuffix(":*")
         )
         return [self._event_target(rt, arn, [self._logs_policy])]
@@ -344,8 +371,12 @@ class TargetResources:
             **_authorization(t),
             region=self.ctx.region,
             # The credentials are inputs of the connection: kept encrypted in state, never output.
-            opts=self._opts(
-                delete_before_replace=True, additional_secret_outputs=["authParameters"]
+            opts=self._kept(
+                rt,
+                self._name(rt, "connection"),
+                fixed_name=True,
+                delete_before_replace=True,
+                additional_secret_outputs=["authParameters"],
             ),
         )
         destination = aws.cloudwatch.EventApiDestination(
@@ -356,7 +387,9 @@ class TargetResources:
             http_method=t.http_method,
             invocation_rate_limit_per_second=t.rate_limit_per_second,
             region=self.ctx.region,
-            opts=self._opts(delete_before_replace=True),
+            opts=self._kept(
+                rt, self._name(rt, "destination"), fixed_name=True, delete_before_replace=True
+            ),
         )
         http = (
             aws.cloudwatch.EventTargetHttpTargetArgs(
