@@ -241,6 +241,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             tags=scope.tags,
             dead_letter_queue=queue,
             event_source_suffix=plan.event_source_suffix,
+            event_rules=dict(rules),
         )
         if queue is not None:
             context.dead_letter_ready.append(

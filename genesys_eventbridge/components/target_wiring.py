@@ -40,6 +40,9 @@ class TargetContext:
     event_source_suffix: str
     """The stem of fixed physical names: unique per account and region (it holds the stack by
     default), where the component name is the same in every stack of the program."""
+    event_rules: dict[str, aws.cloudwatch.EventRule] = field(default_factory=dict)
+    """Every rule of the subscription by its name, for what several rules share (a queue's
+    policy)."""
     dead_letter_ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources a target must wait for before it may dead-letter (the queue's policy)."""
     extras: dict[str, Any] = field(default_factory=dict)

@@ -245,10 +245,13 @@ def test_your_fifo_queue_gets_the_rule_only_policy_and_a_message_group(
     target = every_kind.named(child("sqs-target-1"))
     assert target.inputs["arn"] == OWN_QUEUE
     assert target.inputs["sqsTarget"] == {"messageGroupId": "cx"}
-    policy = every_kind.named(child("sqs-target-1-queue-policy"))
-    assert (
-        policy.inputs["queueUrl"] == f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/orders.fifo"
-    )
+    # Named after the queue (one policy per queue, whichever rules send to it).
+    [policy] = [
+        p
+        for p in every_kind.of_type(QUEUE_POLICY)
+        if p.inputs["queueUrl"] == f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/orders.fifo"
+    ]
+    assert policy.name.startswith("cx-events-queue-policy-")
     assert only_statement(document(policy))["Resource"] == OWN_QUEUE
 
 

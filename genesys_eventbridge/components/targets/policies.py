@@ -39,8 +39,11 @@ def target_role_policy(kind: str, resource_arn: str) -> dict[str, Any]:
     raise ValueError(f"targets of kind {kind!r} take a resource policy, not a role")
 
 
-def sqs_target_queue_policy(queue_arn: str, rule_arn: str, account_id: str) -> dict[str, Any]:
-    """Let EventBridge send to the queue only on behalf of this one rule of this account."""
+def sqs_target_queue_policy(
+    queue_arn: str, rule_arn: str | list[str], account_id: str
+) -> dict[str, Any]:
+    """Let EventBridge send to the queue only on behalf of these rules of this account (one
+    statement, so that one policy serves every rule of a subscription that targets the queue)."""
     return {
         "Version": VERSION,
         "Statement": [

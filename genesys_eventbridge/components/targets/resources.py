@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import iam
+from genesys_eventbridge.components import iam, policy_size
+from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies
@@ -58,6 +60,7 @@ class TargetResources:
     _roles: dict[tuple[str, str], tuple[aws.iam.Role, aws.iam.RolePolicy]] = field(
         default_factory=dict
     )
+    _queue_policies: dict[object, aws.sqs.QueuePolicy] = field(default_factory=dict)
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
@@ -249,16 +252,8 @@ class TargetResources:
                     resource=self.ctx.component,
                 )
         if queue_url is not None:
-            policy = aws.sqs.QueuePolicy(
-                self._name(rt, "queue-policy"),
-                queue_url=queue_url,
-                policy=pulumi.Output.all(queue_arn, rt.event_rule.arn, self.ctx.account_id).apply(
-                    lambda v: json.dumps(policies.sqs_target_queue_policy(v[0], v[1], v[2]))
-                ),
-                region=self.ctx.region,
-                opts=self._opts(),
-            )
-            created.append(policy)
+            policy, new = self._queue_policy(rt, t, queue_arn, queue_url)
+            created += [policy] if new else []
             waits.append(policy)
         sqs_target = (
             aws.cloudwatch.EventTargetSqsTargetArgs(message_group_id=t.message_group_id)
@@ -267,6 +262,54 @@ class TargetResources:
         )
         target = self._event_target(rt, queue_arn, waits, sqs_target=sqs_target)
         return [*created, target]
+
+    def _queue_policy(
+        self,
+        rt: RuleTarget,
+        t: SqsTarget,
+        queue_arn: pulumi.Input[str],
+        queue_url: pulumi.Input[str],
+    ) -> tuple[aws.sqs.QueuePolicy, bool]:
+        """The one policy of a queue, letting every rule of the subscription that sends to it
+        (SQS keeps one policy per queue: two resources would overwrite each other, and
+        deleting either would wipe it); returns it and whether it is new."""
+        given = t.queue_arn
+        key: object = given if isinstance(given, str) else id(given) if given else rt.logical_name
+        if key in self._queue_policies:
+            return self._queue_policies[key], False
+        if given is None:
+            senders = [rt.event_rule]  # a queue made for this target alone
+            logical = self._name(rt, "queue-policy")
+        else:
+            senders = [
+                self.ctx.event_rules.get(rule.name, rt.event_rule)
+                for rule in self.ctx.args.rules or []
+                if any(_manages(spec, given) for spec in rule.targets or [])
+            ] or [rt.event_rule]
+            if isinstance(given, str):
+                claim_queue_policy(given, self.ctx.name, f"rules[{rt.rule.name}]")
+                logical = (
+                    f"{self.ctx.name}-queue-policy-{hashlib.sha256(given.encode()).hexdigest()[:8]}"
+                )
+            else:
+                logical = self._name(rt, "queue-policy")
+        arns = pulumi.Output.all(*(rule.arn for rule in senders))
+        policy = aws.sqs.QueuePolicy(
+            logical,
+            queue_url=queue_url,
+            policy=pulumi.Output.all(queue_arn, arns, self.ctx.account_id).apply(
+                lambda v: json.dumps(
+                    policies.sqs_target_queue_policy(
+                        v[0], v[1][0] if len(v[1]) == 1 else sorted(v[1]), v[2]
+                    )
+                )
+            ),
+            region=self.ctx.region,
+            # Known before by the name of the (first) target that managed it.
+            opts=self._opts(aliases=rt.aliases(self._name(rt, "queue-policy")) or None),
+        )
+        self._queue_policies[key] = policy
+        return policy, True
 
     def _firehose(self, rt: RuleTarget, t: FirehoseTarget) -> list[pulumi.Resource]:
         created: list[pulumi.Resource] = []
@@ -503,3 +546,31 @@ def _hashed(logical: str, limit: int) -> str:
         return logical
     digest = hashlib.sha256(logical.encode()).hexdigest()[:8]
     return f"{logical[: limit - 9]}-{digest}"
+
+
+def _manages(spec: Any, queue_arn: Any) -> bool:
+    """Whether rule target `spec` writes the policy of the queue `queue_arn`."""
+    if not isinstance(spec, SqsTarget) or not spec.manage_queue_policy:
+        return False
+    given = spec.queue_arn
+    return given is queue_arn or (isinstance(given, str) and given == queue_arn)
+
+
+# The subscription that manages each queue's policy in this program run, keyed by the run's
+# resource monitor (as lambda_targets keys async invoke configs).
+_QUEUE_POLICIES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def claim_queue_policy(queue_arn: str, subscription: str, field: str) -> None:
+    """Raise when another subscription of this program already writes the queue's policy."""
+    claimed = _QUEUE_POLICIES.setdefault(policy_size.program_run(), {})
+    owner = claimed.setdefault(queue_arn, subscription)
+    if owner != subscription:
+        raise SubscriptionArgsError(
+            f"{field}: subscriptions {owner!r} and {subscription!r} both set manage_queue_policy"
+            f" for {queue_arn}; SQS keeps one policy per queue, so each would overwrite the"
+            " other's and destroying either would remove it for both. Let one of them manage"
+            " it, and grant the other's rules in that queue's policy yourself (or give each its"
+            " own queue).",
+            field=field,
+        )
