@@ -381,7 +381,7 @@ def test_event_source_suffix_defaults_to_stack_and_sanitized_name(
 
 def test_existing_lambda_arn_gets_permission_target_and_async_config() -> None:
     deployment = run_program(subscribe(lambda_arn=EXTERNAL_ARN))
-    for typ in (FUNCTION, ROLE, ROLE_POLICY, LOG_GROUP):
+    for typ in (FUNCTION, ROLE, LOG_GROUP):
         assert deployment.of_type(typ) == [], typ
     assert deployment.one(TARGET).inputs["arn"] == EXTERNAL_ARN
     assert deployment.one(PERMISSION).inputs["function"] == EXTERNAL_ARN
@@ -401,7 +401,21 @@ def test_existing_lambda_arn_gets_permission_target_and_async_config() -> None:
         "Action": "sqs:SendMessage",
         "Resource": deployment.one(QUEUE).outputs["arn"],
     }
-    assert deployment.one(QUEUE_POLICY).urn in config.dependencies
+    # Lambda checks the role itself when the config is set (AWS documents the
+    # InvalidParameterValueException "The destination ARN ... is invalid" otherwise): the
+    # function's own role gets an inline policy allowing exactly that send, first.
+    send = deployment.one(ROLE_POLICY)
+    assert send.inputs["role"] == "existing-consumer-role"
+    assert send.inputs["name"] == "genesys-eventbridge-test-cx-events-callback-dlq-send"
+    assert json.loads(send.inputs["policy"])["Statement"] == [
+        {
+            "Sid": "OnFailureDestination",
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": deployment.one(QUEUE).outputs["arn"],
+        }
+    ]
+    assert {deployment.one(QUEUE_POLICY).urn, send.urn} <= set(config.dependencies)
     assert deployment.outputs["lambda_arn"] == EXTERNAL_ARN
     assert deployment.outputs["role_arn"] is None
 
@@ -531,16 +545,16 @@ def test_each_function_gets_one_permission_for_all_rules(matrix: Deployment) -> 
     )
     assert permissions == [
         ("cx-events-invoke-callback", rules_of(matrix), callback),
-        ("cx-events-invoke-fn-1", rules_of(matrix), EXTERNAL_ARN),
+        (f"cx-events-invoke-{EXTERNAL_KEY}", rules_of(matrix), EXTERNAL_ARN),
     ]
     configs = sorted((c.name, c.inputs["functionName"]) for c in matrix.of_type(INVOKE_CONFIG))
     assert configs == [
         ("cx-events-callback-async", matrix.one(FUNCTION).outputs["arn"]),
-        ("cx-events-fn-1-async", EXTERNAL_ARN),
+        (f"cx-events-{EXTERNAL_KEY}-async", EXTERNAL_ARN),
     ]
     by_target = {t.name: t for t in matrix.of_type(TARGET)}
     assert (
-        matrix.named("cx-events-invoke-fn-1").urn
+        matrix.named(f"cx-events-invoke-{EXTERNAL_KEY}").urn
         in by_target[f"cx-events-rule-audits-target-{EXTERNAL_KEY}"].dependencies
     )
     assert {t.inputs["eventBusName"] for t in matrix.of_type(TARGET)} == {source_name()}

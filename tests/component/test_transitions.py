@@ -56,6 +56,13 @@ def test_removing_the_first_of_two_functions_keeps_the_second_on_its_resource() 
     assert transition_problems(before, after) == []
 
 
+def test_a_function_named_earlier_takes_no_other_functions_invoke_config() -> None:
+    before = render((("a", ("audits-fn",)),))
+    after = render((("a", ("orders-fn", "audits-fn")),))
+    assert transition_problems(before, after) == []
+    assert transition_problems(after, before) == []
+
+
 def test_rules_sending_to_one_queue_share_its_one_policy() -> None:
     rules = [
         RuleArgs(name="a", targets=[SqsTarget(queue_arn=OWN_QUEUE, manage_queue_policy=True)]),

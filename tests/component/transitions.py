@@ -80,6 +80,10 @@ class Rendering:
     deliveries: dict[tuple[str, str], Delivery]
     shared_owners: list[str]
     """Problems: a physical thing two resources of this rendering own."""
+    owners: dict[tuple[str, str], str]
+    """(type, physical thing) -> the resource owning it (a queue's policy, a function's async
+    invoke config): across an edit it must not pass to another resource, whose create comes
+    before the old one's delete (which would undo it)."""
 
 
 def _prefix(rule: str) -> str:
@@ -95,7 +99,12 @@ def render(config: Config) -> Rendering:
             "cx", SubscriptionArgs(topics=TOPICS, rules=rules, aws_region=REGION)
         )
     )
-    return Rendering(config, _deliveries(deployment, config), _shared_owners(deployment))
+    owners = {
+        (typ, str(r.inputs[key])): r.name
+        for typ, key in OWNED_ONCE.items()
+        for r in deployment.of_type(typ)
+    }
+    return Rendering(config, _deliveries(deployment, config), _shared_owners(deployment), owners)
 
 
 def _deliveries(deployment: Deployment, config: Config) -> dict[tuple[str, str], Delivery]:
@@ -150,6 +159,10 @@ def transition_problems(before: Rendering, after: Rendering) -> list[str]:
         old, new = before.deliveries[key], after.deliveries[key]
         if old != new:
             problems.append(f"{key}: was {old}, becomes {new}")
+    for thing, resource in after.owners.items():
+        held = before.owners.get(thing)
+        if held is not None and held != resource:
+            problems.append(f"{thing[0]} of {thing[1]} passes from {held} to {resource}")
     old_ids = {(rule, d.target_id): d.resource for (rule, _), d in before.deliveries.items()}
     for (rule, _), delivery in after.deliveries.items():
         held = old_ids.get((rule, delivery.target_id))
