@@ -33,5 +33,5 @@ def declare_archive(
         retention_days=settings.retention_days,
         description=f"Genesys Cloud events of subscription {scope.name}",
         region=scope.region,
-        opts=scope.child(),
+        opts=scope.holding_data(),
     )

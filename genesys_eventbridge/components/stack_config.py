@@ -184,6 +184,8 @@ class SubscriptionConfig(_CamelModel):
     alarms: AlarmConfig | None = None
     archive: ArchiveConfig | None = None
     dead_letter_queue: bool = True
+    retain_data: bool = False
+    protect_data: bool = False
     notify_on_change: bool = False
     log_retention_in_days: int = Field(default=30, ge=1)
     tags: dict[str, str] | None = None
@@ -307,6 +309,8 @@ class SubscriptionConfig(_CamelModel):
             if self.archive
             else None,
             dead_letter_queue=self.dead_letter_queue,
+            retain_data=self.retain_data,
+            protect_data=self.protect_data,
             notify_on_change=self.notify_on_change,
             log_retention_in_days=self.log_retention_in_days,
             tags=self.tags,

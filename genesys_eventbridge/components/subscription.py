@@ -108,6 +108,8 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             name=name,
             region=args.aws_region,
             tags=dict(args.tags) if args.tags else None,
+            retain_data=args.retain_data,
+            protect_data=args.protect_data,
         )
         account_id, region = receiving_account(self, args)
         integration = self._integration(plan, account_id, region)

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from genesys_eventbridge.components import iam, policy_size
 from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.scope import keeping_data
 from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies
@@ -96,6 +97,10 @@ class TargetResources:
             parent=self.ctx.component, depends_on=list(depends_on) or None, **kw
         )
 
+    def _holding_data(self, opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
+        args = self.ctx.args
+        return keeping_data(opts, args.retain_data, args.protect_data)
+
     def _kept(
         self,
         rt: RuleTarget,
@@ -148,7 +153,7 @@ class TargetResources:
             region=self.ctx.region,
             tags=self.ctx.tags,
             name_prefix=_prefix_if_too_long(name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
-            opts=self._kept(rt, name),
+            opts=self._holding_data(self._kept(rt, name)),
             **kw,
         )
 
@@ -377,7 +382,9 @@ class TargetResources:
                     region=self.ctx.region,
                     tags=self.ctx.tags,
                     # A group made by a release that counted targets keeps its name (its history).
-                    opts=self._opts(aliases=[pulumi.Alias(name=old)], ignore_changes=["name"]),
+                    opts=self._holding_data(
+                        self._opts(aliases=[pulumi.Alias(name=old)], ignore_changes=["name"])
+                    ),
                 )
                 created.append(group)
                 self._log_groups[(rule.name, keys[index])] = group.arn
