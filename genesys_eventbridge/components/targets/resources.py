@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,10 +12,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import iam, policy_size
-from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components import iam
 from genesys_eventbridge.components.scope import keeping_data
-from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies
 from genesys_eventbridge.components.targets.args import (
@@ -30,10 +27,11 @@ from genesys_eventbridge.components.targets.args import (
     SqsTarget,
     StepFunctionsTarget,
 )
+from genesys_eventbridge.components.targets.log_groups import LogGroups
+from genesys_eventbridge.components.targets.queue_policies import QueuePolicies
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
-LOG_GROUP_PREFIX = "/aws/events/"
 _AUTONAME_SUFFIX = 8  # pulumi-aws appends `-<7 random characters>`
 _MAX_ROLE_NAME, _MAX_ROLE_PREFIX = 64, 38
 _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX = 80, 54
@@ -56,12 +54,11 @@ class TargetResources:
     CloudWatch Logs resource policy for all its log groups)."""
 
     ctx: TargetContext
-    _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
-    _log_groups: dict[tuple[str, str], pulumi.Input[str]] = field(default_factory=dict)
     _roles: dict[tuple[str, str], tuple[aws.iam.Role, aws.iam.RolePolicy]] = field(
         default_factory=dict
     )
-    _queue_policies: dict[object, aws.sqs.QueuePolicy] = field(default_factory=dict)
+    _log_groups: LogGroups | None = None
+    _queue_policies: QueuePolicies | None = None
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
@@ -73,7 +70,7 @@ class TargetResources:
         if isinstance(t, StepFunctionsTarget):
             return self._with_role(rt, "stepFunctions", t.state_machine_arn, [])
         if isinstance(t, LogGroupTarget):
-            return self._logs(rt) if self._logs_policy else [*self._prepare_logs(), *self._logs(rt)]
+            return self._logs(rt)
         if isinstance(t, EventBusTarget):
             return self._with_role(rt, "eventBus", t.event_bus_arn, [])
         if isinstance(t, HttpsTarget):
@@ -257,7 +254,9 @@ class TargetResources:
                     resource=self.ctx.component,
                 )
         if queue_url is not None:
-            policy, new = self._queue_policy(rt, t, queue_arn, queue_url)
+            if self._queue_policies is None:
+                self._queue_policies = QueuePolicies(self.ctx)
+            policy, new = self._queue_policies.policy_for(rt, t, queue_arn, queue_url)
             created += [policy] if new else []
             waits.append(policy)
         sqs_target = (
@@ -267,54 +266,6 @@ class TargetResources:
         )
         target = self._event_target(rt, queue_arn, waits, sqs_target=sqs_target)
         return [*created, target]
-
-    def _queue_policy(
-        self,
-        rt: RuleTarget,
-        t: SqsTarget,
-        queue_arn: pulumi.Input[str],
-        queue_url: pulumi.Input[str],
-    ) -> tuple[aws.sqs.QueuePolicy, bool]:
-        """The one policy of a queue, letting every rule of the subscription that sends to it
-        (SQS keeps one policy per queue: two resources would overwrite each other, and
-        deleting either would wipe it); returns it and whether it is new."""
-        given = t.queue_arn
-        key: object = given if isinstance(given, str) else id(given) if given else rt.logical_name
-        if key in self._queue_policies:
-            return self._queue_policies[key], False
-        if given is None:
-            senders = [rt.event_rule]  # a queue made for this target alone
-            logical = self._name(rt, "queue-policy")
-        else:
-            senders = [
-                self.ctx.event_rules.get(rule.name, rt.event_rule)
-                for rule in self.ctx.args.rules or []
-                if any(_manages(spec, given) for spec in rule.targets or [])
-            ] or [rt.event_rule]
-            if isinstance(given, str):
-                claim_queue_policy(given, self.ctx.name, f"rules[{rt.rule.name}]")
-                logical = (
-                    f"{self.ctx.name}-queue-policy-{hashlib.sha256(given.encode()).hexdigest()[:8]}"
-                )
-            else:
-                logical = self._name(rt, "queue-policy")
-        arns = pulumi.Output.all(*(rule.arn for rule in senders))
-        policy = aws.sqs.QueuePolicy(
-            logical,
-            queue_url=queue_url,
-            policy=pulumi.Output.all(queue_arn, arns, self.ctx.account_id).apply(
-                lambda v: json.dumps(
-                    policies.sqs_target_queue_policy(
-                        v[0], v[1][0] if len(v[1]) == 1 else sorted(v[1]), v[2]
-                    )
-                )
-            ),
-            region=self.ctx.region,
-            # Known before by the name of the (first) target that managed it.
-            opts=self._opts(aliases=rt.aliases(self._name(rt, "queue-policy")) or None),
-        )
-        self._queue_policies[key] = policy
-        return policy, True
 
     def _firehose(self, rt: RuleTarget, t: FirehoseTarget) -> list[pulumi.Resource]:
         created: list[pulumi.Resource] = []
@@ -358,60 +309,16 @@ class TargetResources:
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
 
-    def _prepare_logs(self) -> list[pulumi.Resource]:
-        """Make every group the subscription's rules need, then one Logs resource policy for
-        them all (Logs allows 10 resource policies per region: one per subscription, not per
-        group)."""
-        created: list[aws.cloudwatch.LogGroup] = []
-        given: list[pulumi.Input[str]] = []
-        for rule in self.ctx.args.rules or []:
-            keys = rule_target_keys(rule.name, list(rule.targets or []))
-            for index, spec in enumerate(rule.targets or []):
-                if not isinstance(spec, LogGroupTarget):
-                    continue
-                if spec.log_group_arn is not None:
-                    self._log_groups[(rule.name, keys[index])] = spec.log_group_arn
-                    given.append(spec.log_group_arn)
-                    continue
-                logical = f"{self.ctx.name}-rule-{rule.name}-target-{keys[index]}-logs"
-                old = f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs"
-                group = aws.cloudwatch.LogGroup(
-                    logical,
-                    name=f"{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/{rule.name}/{keys[index]}",
-                    retention_in_days=spec.retention_in_days,
-                    region=self.ctx.region,
-                    tags=self.ctx.tags,
-                    # A group made by a release that counted targets keeps its name (its history).
-                    opts=self._holding_data(
-                        self._opts(aliases=[pulumi.Alias(name=old)], ignore_changes=["name"])
-                    ),
-                )
-                created.append(group)
-                self._log_groups[(rule.name, keys[index])] = group.arn
-        # The groups made here share a prefix: one wildcard entry covers them all, so the
-        # policy does not grow with their number (Logs caps it at 5,120 characters).
-        made = [created[0].arn.apply(self._made_groups)] if created else []
-        document = pulumi.Output.all(self.ctx.bus.arn, self.ctx.account_id, *made, *given)
-        self._logs_policy = aws.cloudwatch.LogResourcePolicy(
-            f"{self.ctx.name}-logs-delivery-policy",
-            policy_name=f"{self.ctx.event_source_suffix}-eventbridge-logs",
-            policy_document=document.apply(_logs_document),
-            region=self.ctx.region,
-            opts=self._opts(),
-        )
-        return [*created, self._logs_policy]
-
-    def _made_groups(self, group_arn: str) -> str:
-        """`arn:...:log-group:/aws/events/<event source suffix>/*` from one made group's ARN."""
-        head = group_arn.split(":log-group:", 1)[0]
-        return f"{head}:log-group:{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/*"
-
     def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
-        assert self._logs_policy is not None
-        arn = pulumi.Output.from_input(self._log_groups[(rt.rule.name, rt.key)]).apply(
-            lambda value: value.removesuffix(":*")
-        )
-        return [self._event_target(rt, arn, [self._logs_policy])]
+        created: list[pulumi.Resource] = []
+        if self._log_groups is None:
+            # The first logs target declares every group and their one resource policy.
+            self._log_groups = LogGroups(self.ctx)
+            created = self._log_groups.declare()
+        groups = self._log_groups
+        assert groups.policy is not None
+        arn = groups.arn(rt.rule.name, rt.key)
+        return [*created, self._event_target(rt, arn, [groups.policy])]
 
     def _https(self, rt: RuleTarget, t: HttpsTarget) -> list[pulumi.Resource]:
         connection = aws.cloudwatch.EventConnection(
@@ -521,18 +428,6 @@ def _authorization(t: HttpsTarget) -> dict[str, Any]:
     }
 
 
-def _logs_document(values: list[Any]) -> str:
-    bus_arn, account, *groups = values
-    document = json.dumps(policies.logs_resource_policy(groups, bus_arn, account))
-    if len(document) > policies.MAX_LOGS_RESOURCE_POLICY:
-        raise ValueError(
-            f"the CloudWatch Logs resource policy for {len(groups)} log group targets has"
-            f" {len(document)} characters, more than Logs' {policies.MAX_LOGS_RESOURCE_POLICY};"
-            " let the component make the groups or target fewer groups per subscription."
-        )
-    return document
-
-
 def _queue_url(arn: str) -> str:
     """An SQS queue's URL from its ARN (`arn:aws:sqs:<region>:<account>:<name>`)."""
     _, partition, _, region, account, name = arn.split(":", 5)
@@ -553,31 +448,3 @@ def _hashed(logical: str, limit: int) -> str:
         return logical
     digest = hashlib.sha256(logical.encode()).hexdigest()[:8]
     return f"{logical[: limit - 9]}-{digest}"
-
-
-def _manages(spec: Any, queue_arn: Any) -> bool:
-    """Whether rule target `spec` writes the policy of the queue `queue_arn`."""
-    if not isinstance(spec, SqsTarget) or not spec.manage_queue_policy:
-        return False
-    given = spec.queue_arn
-    return given is queue_arn or (isinstance(given, str) and given == queue_arn)
-
-
-# The subscription that manages each queue's policy in this program run, keyed by the run's
-# resource monitor (as lambda_targets keys async invoke configs).
-_QUEUE_POLICIES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
-
-
-def claim_queue_policy(queue_arn: str, subscription: str, field: str) -> None:
-    """Raise when another subscription of this program already writes the queue's policy."""
-    claimed = _QUEUE_POLICIES.setdefault(policy_size.program_run(), {})
-    owner = claimed.setdefault(queue_arn, subscription)
-    if owner != subscription:
-        raise SubscriptionArgsError(
-            f"{field}: subscriptions {owner!r} and {subscription!r} both set manage_queue_policy"
-            f" for {queue_arn}; SQS keeps one policy per queue, so each would overwrite the"
-            " other's and destroying either would remove it for both. Let one of them manage"
-            " it, and grant the other's rules in that queue's policy yourself (or give each its"
-            " own queue).",
-            field=field,
-        )
