@@ -290,8 +290,7 @@ def _claim_invoke_config(function_arn: str, subscription: str, field: str) -> No
     """Raise when another subscription of this program already configures the function's async
     invocation: Lambda keeps one config per function and qualifier, so the second would
     overwrite the first's destination, and destroying either would remove it for both."""
-    claimed = _INVOKE_CONFIGS.setdefault(policy_size.program_run(), {})
-    owner = claimed.setdefault(_split_qualifier(function_arn), subscription)
+    owner = policy_size.first_claim(_INVOKE_CONFIGS, _split_qualifier(function_arn), subscription)
     if owner != subscription:
         raise SubscriptionArgsError(
             f"{field}: subscriptions {owner!r} and {subscription!r} both target {function_arn}"

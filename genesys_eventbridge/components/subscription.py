@@ -281,8 +281,7 @@ _SUFFIXES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDicti
 
 
 def _claim_suffix(name: str, suffix: str) -> None:
-    claimed = _SUFFIXES.setdefault(policy_size.program_run(), {})
-    owner = claimed.setdefault(suffix, name)
+    owner = policy_size.first_claim(_SUFFIXES, suffix, name)
     if owner != name:
         raise SubscriptionArgsError(
             f"event_source_suffix: subscriptions {owner!r} and {name!r} both use the event source"

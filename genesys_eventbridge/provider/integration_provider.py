@@ -217,14 +217,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                         ),
                     )
             except Exception as err:
-                rollback.roll_back(
-                    client,
-                    integration.id,
-                    name,
-                    org_id,
-                    err,
-                    lambda: IntegrationCount.left_behind(key, integration),
-                )
+                rollback.roll_back(client, key, integration, org_id, err, name=name)
             outs = _outputs(inputs, integration, org_id, config_version=version)
             return CreateResult(integration.id, outs)
 
@@ -247,14 +240,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         try:
             integration, version = proxy.converge(client, integration, inputs, None, config=config)
         except Exception as err:
-            rollback.roll_back(
-                client,
-                integration.id,
-                name,
-                org_id,
-                err,
-                lambda: IntegrationCount.left_behind(key, integration),
-            )
+            rollback.roll_back(client, key, integration, org_id, err, name=name)
         outs = _outputs(inputs, integration, org_id, config_version=version)
         return CreateResult(integration.id, outs)
 

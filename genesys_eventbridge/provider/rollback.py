@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from genesys_eventbridge.provider import audit
+from genesys_eventbridge.provider.cap import CountKey, IntegrationCount
 from genesys_eventbridge.provider.errors import RolledBackError
-from genesys_eventbridge.provider.genesys import GenesysClient, GenesysError, NotFoundError
+from genesys_eventbridge.provider.genesys import (
+    GenesysClient,
+    GenesysError,
+    Integration,
+    NotFoundError,
+)
 
 
 def roll_back(
     client: GenesysClient,
-    integration_id: str,
-    name: str,
+    count_key: CountKey,
+    integration: Integration,
     org_id: str,
     cause: Exception,
-    left_behind: Callable[[], None],
+    *,
+    name: str,
 ) -> None:
-    """Delete a half-created integration and raise RolledBackError saying what happened;
-    `left_behind` is called first when it could not be deleted."""
+    """Delete a half-created integration and raise RolledBackError saying what happened; one
+    that cannot be deleted is left for the next create of its resource (even in this host)."""
+    integration_id = integration.id
     with audit.audited("rollback", client, name, ()) as record:
         record.integration_id, record.org_id = integration_id, org_id
         try:
@@ -28,7 +34,7 @@ def roll_back(
                 pass
         except Exception as delete_err:
             record.outcome, record.error = "failed", str(delete_err)
-            left_behind()
+            IntegrationCount.left_behind(count_key, integration)
             # Two causes in one sentence: each is kept short so the whole stays readable.
             raise RolledBackError(
                 f"creating integration {name!r} failed ({brief(cause, 90)}), and deleting it"

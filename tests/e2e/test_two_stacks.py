@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from genesys_eventbridge.emulator import GenesysEmulator
 from tests.e2e.cli import Workspace
 from tests.e2e.conftest import WorkspaceFactory, point_at
@@ -18,15 +16,6 @@ from tests.e2e.conftest import WorkspaceFactory, point_at
 ENDS = ["v2.detail.events.conversation.{id}.customer.end"]
 AUDITS = ["v2.audits.entitytype.{id}.entityid.{id}"]
 NAMES = ["orders", "audits", "presence"]
-
-
-@pytest.fixture
-def emulator(e2e_emulator: GenesysEmulator) -> GenesysEmulator:
-    """The module's emulator, emptied for this test."""
-    for integration in e2e_emulator.integrations():
-        e2e_emulator.delete_integration(integration["id"])
-    e2e_emulator.reset_log()
-    return e2e_emulator
 
 
 def two_stacks(

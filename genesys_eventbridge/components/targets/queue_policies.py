@@ -93,8 +93,7 @@ def _manages(spec: Any, queue_arn: Any) -> bool:
 
 def claim(queue_arn: str, subscription: str, field: str) -> None:
     """Raise when another subscription of this program already writes the queue's policy."""
-    claimed = _CLAIMED.setdefault(policy_size.program_run(), {})
-    owner = claimed.setdefault(queue_arn, subscription)
+    owner = policy_size.first_claim(_CLAIMED, queue_arn, subscription)
     if owner != subscription:
         raise SubscriptionArgsError(
             f"{field}: subscriptions {owner!r} and {subscription!r} both set manage_queue_policy"
