@@ -152,3 +152,13 @@ def test_the_readme_targets_example_is_valid_input() -> None:
     targets[0]["auth"]["apiKey"]["value"] = {"fromConfig": "hookKey"}  # this test's secret key
     result = stack(*targets)
     assert len(result.of_type(CONNECTION)) == 1
+
+
+def test_two_made_queues_of_a_rule_need_keys_which_name_their_targets() -> None:
+    with pytest.raises(Exception) as caught:
+        stack({"kind": "sqs"}, {"kind": "sqs"})
+    assert "targets[0] and targets[1] would both be known as 'sqs'" in str(caught.value)
+    assert "give each a distinct `key`" in str(caught.value)
+    result = stack({"kind": "sqs", "key": "orders"}, {"kind": "sqs", "key": "refunds"})
+    ids = sorted(t.inputs["targetId"] for t in result.of_type(TARGET))
+    assert ids == ["orders", "refunds"]
