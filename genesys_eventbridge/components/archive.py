@@ -20,6 +20,7 @@ def declare_archive(
     settings: ArchiveArgs,
     bus: aws.cloudwatch.EventBus,
     source: pulumi.Output[str],
+    kms_key_arn: pulumi.Input[str] | None = None,
 ) -> aws.cloudwatch.EventArchive:
     """An archive of the bus's events (or those its filter policy selects), for replays."""
     return aws.cloudwatch.EventArchive(
@@ -31,6 +32,8 @@ def declare_archive(
         event_source_arn=bus.arn,
         event_pattern=archive.pattern_output(source) if archive.filter_policy else None,
         retention_days=settings.retention_days,
+        # AWS advises the bus's customer-managed key for its archives too.
+        kms_key_identifier=kms_key_arn,
         description=f"Genesys Cloud events of subscription {scope.name}",
         region=scope.region,
         opts=scope.holding_data(),

@@ -104,6 +104,10 @@ class QuotaArgs:
     max_pattern_length: int | None = None
     """Characters per event pattern; default EventBridge's 2048."""
 
+    max_iam_roles: int | None = None
+    """IAM roles per account, for the roles this program's subscriptions make; default IAM's
+    1,000."""
+
 
 @dataclass(kw_only=True, frozen=True)
 class AlarmArgs:
@@ -116,8 +120,12 @@ class AlarmArgs:
     """Seconds per evaluation period: 60 or a multiple of 60, up to 86400; default 5 minutes."""
 
     evaluation_periods: int = 1
-    """Periods over the threshold before an alarm fires: 1-100, their total at most one day;
-    default 1."""
+    """Periods over the threshold before an alarm fires: 1-100, their total at most one day
+    (three hours for the bus-wide rule alarms); default 1."""
+
+    per_rule: bool = False
+    """Two alarms per rule on its delivery failures, instead of the default two for the whole
+    bus (Metrics Insights alarms summing every rule, whose count does not grow with rules)."""
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -205,10 +213,16 @@ class SubscriptionArgs:
     """Raised AWS quotas (rules per bus, pattern length); default AWS's defaults."""
 
     alarms: AlarmArgs | None = None
-    """CloudWatch alarms on the dead-letter queue, the rules and the callback; default none."""
+    """CloudWatch alarms on every way an event can be lost: the rules' failures, the functions,
+    queues, streams and state machines delivered to, and the dead-letter queue; default none."""
 
     archive: ArchiveArgs | None = None
     """An archive of the partner bus's events, for replays; default none."""
+
+    kms_key_arn: pulumi.Input[str] | None = None
+    """Your KMS key (key or alias ARN) to encrypt the events on the partner bus and in its archive
+    (contact-centre payloads carry personal data); default AWS-owned keys. The key's policy must
+    let EventBridge (`events.amazonaws.com`) use it: the component does not edit your key."""
 
     dead_letter_queue: bool = True
     """Whether events out of retries go to an SQS dead-letter queue (SSE on); default on."""

@@ -26,6 +26,7 @@ from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.target_keys import derived_key
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets.resources import delivery_args
+from genesys_eventbridge.components.watchlist import Watched
 
 if TYPE_CHECKING:
     from genesys_eventbridge.components.plan import SubscriptionPlan
@@ -114,6 +115,12 @@ def _target_field(args: SubscriptionArgs, spec: Any) -> str:
     return "rules.targets"
 
 
+def _function_name(arn: str) -> str:
+    """The function name in a (possibly qualified) Lambda function ARN: the metrics' dimension."""
+    parts = str(arn).split(":")
+    return parts[6] if len(parts) > 6 else str(arn)
+
+
 def _same(a: Any, b: Any) -> bool:
     return a is b if isinstance(a, pulumi.Output) or isinstance(b, pulumi.Output) else a == b
 
@@ -177,6 +184,14 @@ class LambdaFunctions:
             ),
         )
         self.permissions[function.key] = permission
+        context.watch.add(
+            Watched(
+                "function",
+                function.key,
+                pulumi.Output.from_input(arn).apply(_function_name),
+                "the callback" if function.key == "callback" else f"function {function.field}",
+            )
+        )
         if isinstance(function.arn, str):
             statement = iam.lambda_invoke_statement(
                 f"{name}-invoke-{function.key}-xxxxxxx",

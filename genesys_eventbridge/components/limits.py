@@ -17,6 +17,8 @@ MIN_EVENT_AGE, MAX_EVENT_AGE = 60, 86400
 # Lambda's own retries of an asynchronous invocation, and how old an event it still retries.
 MIN_ASYNC_RETRIES, MAX_ASYNC_RETRIES = 0, 2
 MAX_ASYNC_EVENT_AGE = 21600
+# CloudWatch evaluates a Metrics Insights alarm over the latest 3 hours of data only.
+METRICS_INSIGHTS_WINDOW = 3 * 3600
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
 # CloudWatch Logs accepts only these retention periods (days); 0 would mean "never expire".

@@ -10,7 +10,13 @@ from typing import Any
 
 import pulumi
 
-from genesys_eventbridge.components import iam, limits, policy_size, target_kinds
+from genesys_eventbridge.components import (
+    iam,
+    limits,
+    policy_size,
+    preview_limits,
+    target_kinds,
+)
 from genesys_eventbridge.components.args import (
     CALLBACK_TARGET,
     LambdaCodeArgs,
@@ -162,6 +168,7 @@ def plan_subscription(
         plan.pattern(source, static_view(plan.filter_policy))
         plans.append(plan)
     _check_generated_names(name, args)
+    preview_limits.check_wildcard_rules((p.name, static_view(p.filter_policy)) for p in plans)
     planned = SubscriptionPlan(
         event_source_suffix=suffix,
         topics=topics,
@@ -169,6 +176,7 @@ def plan_subscription(
         archive=_plan_archive(args, topics, source, max_pattern),
     )
     _check_queue_policy(name, planned, args)
+    _check_what_is_made(name, planned, args)
     return planned
 
 
@@ -176,6 +184,31 @@ def plan_subscription(
 _LONGEST_REGION = "ap-southeast-5"
 _ACCOUNT = "0" * 12
 _ROLE_NAME = "r" * 64
+
+
+def _check_what_is_made(name: str, plan: SubscriptionPlan, args: SubscriptionArgs) -> None:
+    """The names and the number of roles the subscription's resources get, against AWS's limits."""
+    uses_callback = plan.uses_callback or args.notify_on_change
+    preview_limits.check_subscription_names(
+        name,
+        dead_letter_queue=bool(args.dead_letter_queue),
+        function_keys=preview_limits.lambda_function_keys(
+            uses_callback, (target for rule in plan.rules for target in rule.targets)
+        ),
+    )
+    preview_limits.check_role_budget(
+        name, roles_of(args, plan), args.quotas.max_iam_roles, program=False
+    )
+
+
+def roles_of(args: SubscriptionArgs, plan: SubscriptionPlan) -> int:
+    """The IAM roles the subscription makes."""
+    _quota(args.quotas.max_iam_roles, preview_limits.MAX_IAM_ROLES, field="quotas.max_iam_roles")
+    targets = [target for rule in args.rules or [] for target in rule.targets or []]
+    uses_callback = plan.uses_callback or args.notify_on_change
+    return preview_limits.roles_made(
+        targets, makes_callback=args.lambda_arn is None and uses_callback
+    )
 
 
 def _check_queue_policy(name: str, plan: SubscriptionPlan, args: SubscriptionArgs) -> None:
@@ -285,7 +318,6 @@ def _plan_archive(
 
 # pulumi-aws names a resource `<logical name>-<7 random characters>`; these physical names have
 # AWS length limits, which would otherwise fail only at `up`, in the provider's words.
-_AUTONAME_SUFFIX = 8
 _MAX_FUNCTION_NAME = 64  # Lambda function name
 _SQS_LAMBDA_NAME = re.compile(r"[A-Za-z0-9_-]+")  # what Lambda, SQS and SNS names accept
 
@@ -304,14 +336,8 @@ def _check_generated_names(name: str, args: SubscriptionArgs) -> None:
             field="name",
         )
     if args.lambda_arn is None:
-        function = f"{name}-callback"
-        if len(function) + _AUTONAME_SUFFIX > _MAX_FUNCTION_NAME:
-            room = _MAX_FUNCTION_NAME - _AUTONAME_SUFFIX - len("-callback")
-            raise SubscriptionArgsError(
-                f"the subscription name {name!r} has {len(name)} characters: its callback"
-                f" function's name would pass Lambda's {_MAX_FUNCTION_NAME}; use at most {room}.",
-                field="name",
-            )
+        what = "its callback function's name would pass Lambda's"
+        preview_limits.check_generated_name(name, "-callback", _MAX_FUNCTION_NAME, what)
 
 
 def _check_topics(topics: object) -> tuple[str, ...]:
@@ -379,6 +405,7 @@ def _check_delivery(args: SubscriptionArgs) -> None:
 
 
 _LOG_FORMATS = ("Text", "JSON")
+_KMS_KEY = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9/_-]+")
 _ARCHITECTURES = ("x86_64", "arm64")
 # Lambda's key pattern for environment variables, and the keys its runtimes set themselves.
 _ENVIRONMENT_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
@@ -430,6 +457,13 @@ def _check_settings(args: SubscriptionArgs) -> None:
     limits.check_range(
         args.partner_source_timeout, 0, 3600, field="partner_source_timeout", unit=" seconds"
     )
+    key = args.kms_key_arn
+    if isinstance(key, str) and not _KMS_KEY.fullmatch(key):
+        raise SubscriptionArgsError(
+            f"kms_key_arn must be the ARN of a KMS key or alias (arn:aws:kms:<region>:<account>:"
+            f"key/<id> or ...:alias/<name>); got {key!r}.",
+            field="kms_key_arn",
+        )
     if args.alarms is not None:
         period = limits.check_range(
             args.alarms.period, 60, 86400, field="alarms.period", unit=" seconds"
@@ -442,6 +476,16 @@ def _check_settings(args: SubscriptionArgs) -> None:
         periods = limits.check_range(
             args.alarms.evaluation_periods, 1, 100, field="alarms.evaluation_periods"
         )
+        window = limits.METRICS_INSIGHTS_WINDOW
+        if not args.alarms.per_rule and period * periods > window:
+            # The bus-wide rule alarms query Metrics Insights, which evaluates 3 hours at most.
+            raise SubscriptionArgsError(
+                f"alarms.evaluation_periods x alarms.period is {periods} x {period} ="
+                f" {period * periods} seconds, more than the {window} (three hours) a Metrics"
+                " Insights alarm may evaluate, which the bus-wide rule alarms are; lower"
+                f" evaluation_periods to at most {window // period}, or set alarms.per_rule.",
+                field="alarms.evaluation_periods",
+            )
         if period * periods > 86400:
             # PutMetricAlarm refuses an alarm evaluating more than one day.
             raise SubscriptionArgsError(
@@ -575,6 +619,7 @@ def _plan_rule(
             rule=name,
         )
     seen.add(name)
+    preview_limits.check_rule_description(name, rule.description)
     return RulePlan(
         name=name,
         rule_name=rule_name,

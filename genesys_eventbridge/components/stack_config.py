@@ -109,6 +109,7 @@ class QuotaConfig(_CamelModel):
 
     max_rules_per_bus: int | None = Field(default=None, ge=1)
     max_pattern_length: int | None = Field(default=None, ge=1)
+    max_iam_roles: int | None = Field(default=None, ge=1)
 
 
 class AlarmConfig(_CamelModel):
@@ -117,6 +118,7 @@ class AlarmConfig(_CamelModel):
     topic_arn: str | None = None
     period: int = Field(default=300, ge=60, le=86400, multiple_of=60)
     evaluation_periods: int = Field(default=1, ge=1, le=100)
+    per_rule: bool = False
 
 
 class ArchiveConfig(_CamelModel):
@@ -183,6 +185,7 @@ class SubscriptionConfig(_CamelModel):
     quotas: QuotaConfig = Field(default_factory=QuotaConfig)
     alarms: AlarmConfig | None = None
     archive: ArchiveConfig | None = None
+    kms_key_arn: str | None = None
     dead_letter_queue: bool = True
     retain_data: bool = False
     protect_data: bool = False
@@ -294,11 +297,13 @@ class SubscriptionConfig(_CamelModel):
             quotas=QuotaArgs(
                 max_rules_per_bus=self.quotas.max_rules_per_bus,
                 max_pattern_length=self.quotas.max_pattern_length,
+                max_iam_roles=self.quotas.max_iam_roles,
             ),
             alarms=AlarmArgs(
                 topic_arn=self.alarms.topic_arn,
                 period=self.alarms.period,
                 evaluation_periods=self.alarms.evaluation_periods,
+                per_rule=self.alarms.per_rule,
             )
             if self.alarms
             else None,
@@ -308,6 +313,7 @@ class SubscriptionConfig(_CamelModel):
             )
             if self.archive
             else None,
+            kms_key_arn=self.kms_key_arn,
             dead_letter_queue=self.dead_letter_queue,
             retain_data=self.retain_data,
             protect_data=self.protect_data,

@@ -9,7 +9,7 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import policy_size
+from genesys_eventbridge.components import policy_size, preview_limits
 from genesys_eventbridge.components.alarms import declare_alarms
 from genesys_eventbridge.components.archive import declare_archive
 from genesys_eventbridge.components.args import ArchiveArgs, SubscriptionArgs
@@ -19,6 +19,7 @@ from genesys_eventbridge.components.aws_account import (
 from genesys_eventbridge.components.aws_account import receiving_account
 from genesys_eventbridge.components.callback import Callback, declare_callback
 from genesys_eventbridge.components.dead_letter import (
+    DLQ_RETENTION_SECONDS,
     declare_dead_letter_policy,
     declare_dead_letter_queue,
 )
@@ -33,11 +34,12 @@ from genesys_eventbridge.components.partner_source import (
     PartnerSourceMissingError as PartnerSourceMissingError,
 )
 from genesys_eventbridge.components.partner_source import wait_for_source
-from genesys_eventbridge.components.plan import SubscriptionPlan, plan_subscription
+from genesys_eventbridge.components.plan import SubscriptionPlan, plan_subscription, roles_of
 from genesys_eventbridge.components.registration import declare_notify
 from genesys_eventbridge.components.scope import Scope
 from genesys_eventbridge.components.target_kinds import declare_target
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
+from genesys_eventbridge.components.watchlist import Watched, Watchlist
 from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.integration_resource import (
     EventBridgeIntegration,
@@ -101,6 +103,10 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         region_known = args.aws_region or pulumi.Config("aws").get("region")
         plan = plan_subscription(name, args, region=region_known, stack=pulumi.get_stack())
         _claim_suffix(name, plan.event_source_suffix)
+        # With the other subscriptions of this program: they share the account's roles.
+        preview_limits.check_role_budget(
+            name, roles_of(args, plan), args.quotas.max_iam_roles, program=True
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._args = args
         self._scope = Scope(
@@ -170,6 +176,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             f"{scope.name}-bus",
             name=source,
             event_source_name=source,
+            kms_key_identifier=args.kms_key_arn,
             region=scope.region,
             tags=scope.tags,
             opts=scope.child(depends_on=[integration]),
@@ -192,7 +199,18 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             )
             for rule in plan.rules
         }
-        wiring = self._targets(plan, bus, rules, queue, account_id, region, callback)
+        watch = Watchlist()
+        if queue is not None:
+            watch.add(
+                Watched(
+                    "dead_letter_queue",
+                    "dlq",
+                    queue.name,
+                    "the dead-letter queue",
+                    threshold=DLQ_RETENTION_SECONDS // 2,
+                )
+            )
+        wiring = self._targets(plan, bus, rules, queue, account_id, region, callback, watch)
         if args.notify_on_change:
             declare_notify(scope, plan, integration, bus, rules, patterns, callback.arn, wiring)
         outputs: dict[str, Any] = {
@@ -206,16 +224,13 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         }
         if plan.archive is not None:
             settings = cast(ArchiveArgs, args.archive)
-            archive = declare_archive(scope, plan, plan.archive, settings, bus, source)
+            archive = declare_archive(
+                scope, plan, plan.archive, settings, bus, source, args.kms_key_arn
+            )
             outputs["archive_arn"] = archive.arn
         if args.alarms is not None:
             outputs["alarm_topic_arn"], _ = declare_alarms(
-                scope,
-                args.alarms,
-                bus_name=bus.name,
-                rules=rules,
-                queue=queue,
-                function_name=callback.arn.apply(_function_name) if callback.arn else None,
+                scope, args.alarms, bus_name=bus.name, rules=rules, watch=watch
             )
         return {key: value for key, value in outputs.items() if value is not None}
 
@@ -228,6 +243,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         account_id: pulumi.Output[str],
         region: pulumi.Input[str],
         callback: Callback,
+        watch: Watchlist,
     ) -> list[pulumi.Resource]:
         """Every rule's targets, through their kinds; returns what they declared."""
         args, scope = self._args, self._scope
@@ -244,6 +260,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             dead_letter_queue=queue,
             event_source_suffix=plan.event_source_suffix,
             event_rules=dict(rules),
+            watch=watch,
         )
         if queue is not None:
             context.dead_letter_ready.append(
@@ -289,9 +306,3 @@ def _claim_suffix(name: str, suffix: str) -> None:
             " different event_source_suffix.",
             field="event_source_suffix",
         )
-
-
-def _function_name(arn: str) -> str:
-    """The function name in a (possibly qualified) Lambda function ARN."""
-    parts = str(arn).split(":")
-    return parts[6] if len(parts) > 6 else str(arn)

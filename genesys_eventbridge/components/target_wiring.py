@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from genesys_eventbridge.components.watchlist import Watchlist
+
 if TYPE_CHECKING:
     import pulumi_aws as aws
 
@@ -45,6 +47,8 @@ class TargetContext:
     policy)."""
     dead_letter_ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources a target must wait for before it may dead-letter (the queue's policy)."""
+    watch: Watchlist = field(default_factory=Watchlist)
+    """What the targets create or deliver to, for the alarms to watch."""
     extras: dict[str, Any] = field(default_factory=dict)
     """Per-subscription state a kind keeps across its targets (e.g. one permission per
     function), keyed by the kind's own name."""

@@ -109,8 +109,8 @@ def _append(path: str, line: bytes) -> None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise AuditLogError(errno.EINVAL, "not a regular file")
-        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-            raise AuditLogError(errno.EPERM, f"owned by uid {info.st_uid}, not by this user")
+        if hasattr(os, "geteuid"):
+            check_owner(info, os.geteuid())
         if info.st_mode & 0o077:
             _warn_once(
                 "mode",
@@ -120,6 +120,15 @@ def _append(path: str, line: bytes) -> None:
         _write_all(fd, line)
     finally:
         os.close(fd)
+
+
+def check_owner(info: os.stat_result, uid: int) -> None:
+    """Raise AuditLogError unless the file of status `info` belongs to user `uid`.
+
+    The user, not the group: a log in a group's shared directory may carry that group.
+    """
+    if info.st_uid != uid:
+        raise AuditLogError(errno.EPERM, f"owned by uid {info.st_uid}, not by this user")
 
 
 def _write_all(fd: int, data: bytes) -> None:

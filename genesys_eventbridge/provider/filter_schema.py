@@ -182,8 +182,9 @@ def _lookup(schema: _Schema, segments: Sequence[str]) -> _Found:
         if not isinstance(properties, Mapping) or segment not in properties:
             if (
                 not isinstance(properties, Mapping)
-                or node.get("additionalProperties")
-                or (node.get("patternProperties"))
+                # Any schema for the other keys opens the object, even `{}` (any value).
+                or node.get("additionalProperties") not in (None, False)
+                or node.get("patternProperties")
             ):
                 return _Found()  # an open object or a map: any key may appear
             return _Found(missing=".".join(segments[: index + 1]), siblings=tuple(properties))

@@ -38,12 +38,12 @@ def alarmed() -> Deployment:
     return run_program(
         subscribe(
             rules=[RuleArgs(name="a"), RuleArgs(name="b")],
-            alarms=AlarmArgs(period=60, evaluation_periods=3),
+            alarms=AlarmArgs(period=60, evaluation_periods=3, per_rule=True),
         )
     )
 
 
-def test_alarms_watch_the_dlq_each_rule_and_the_callback(alarmed: Deployment) -> None:
+def test_per_rule_alarms_watch_the_dlq_each_rule_and_the_callback(alarmed: Deployment) -> None:
     topic = alarmed.one(TOPIC)
     queue = alarmed.one("aws:sqs/queue:Queue")
     function = alarmed.one("aws:lambda/function:Function")
@@ -65,18 +65,28 @@ def test_alarms_watch_the_dlq_each_rule_and_the_callback(alarmed: Deployment) ->
 
     assert watched == {
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible", dims(QueueName=queue.outputs["name"])),
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", dims(QueueName=queue.outputs["name"])),
         *(
             ("AWS/Events", metric, dims(EventBusName=SOURCE, RuleName=rules[r].outputs["name"]))
             for r in ("a", "b")
             for metric in ("FailedInvocations", "InvocationsFailedToBeSentToDlq")
         ),
-        ("AWS/Lambda", "Errors", dims(FunctionName=function.outputs["name"])),
-        ("AWS/Lambda", "Throttles", dims(FunctionName=function.outputs["name"])),
+        *(
+            ("AWS/Lambda", metric, dims(FunctionName=function.outputs["name"]))
+            for metric in (
+                "Errors",
+                "Throttles",
+                "AsyncEventsDropped",
+                "DestinationDeliveryFailures",
+            )
+        ),
     }
     for alarm in alarmed.of_type(ALARM):
         assert alarm.inputs["alarmActions"] == [topic.outputs["arn"]]
         assert alarm.inputs["okActions"] == [topic.outputs["arn"]]
-        assert alarm.inputs["threshold"] == 0
+        # Counts fire on any; the age of the oldest dead-lettered event at half its retention.
+        ages = alarm.inputs["metricName"] == "ApproximateAgeOfOldestMessage"
+        assert alarm.inputs["threshold"] == (7 * 24 * 3600 if ages else 0)
         assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
         # Published only when non-zero: no data means nothing failed.
         assert alarm.inputs["treatMissingData"] == "notBreaching"
@@ -95,7 +105,7 @@ def test_a_given_topic_is_used_and_none_is_made() -> None:
     assert deployment.of_type(TOPIC) == []
     assert {tuple(a.inputs["alarmActions"]) for a in deployment.of_type(ALARM)} == {(given,)}
     # A given function is watched by its name (the qualifier is not part of it).
-    names = {a.inputs["dimensions"].get("FunctionName") for a in deployment.of_type(ALARM)}
+    names = {a.inputs.get("dimensions", {}).get("FunctionName") for a in deployment.of_type(ALARM)}
     assert "theirs" in names
 
 
@@ -141,9 +151,15 @@ def test_the_archive_pattern_is_a_filter_policy_pinned_to_the_source() -> None:
         ({"alarms": AlarmArgs(evaluation_periods=0)}, "alarms.evaluation_periods", "1 to 100"),
         (
             # CloudWatch: period x evaluation_periods is at most one day.
-            {"alarms": AlarmArgs(period=3600, evaluation_periods=25)},
+            {"alarms": AlarmArgs(period=3600, evaluation_periods=25, per_rule=True)},
             "alarms.evaluation_periods",
             "86400",
+        ),
+        (
+            # The bus-wide rule alarms are Metrics Insights alarms: three hours at most.
+            {"alarms": AlarmArgs(period=3600, evaluation_periods=4)},
+            "alarms.evaluation_periods",
+            "more than the 10800 (three hours) a Metrics Insights alarm may evaluate",
         ),
         ({"archive": ArchiveArgs(retention_days=-1)}, "archive.retention_days", "0 to 36500"),
         (
@@ -179,3 +195,20 @@ def test_archives_of_long_suffixes_that_share_their_first_48_characters_are_name
     names = [r.inputs["name"] for r in run_program(two).of_type(ARCHIVE)]
     assert len(names) == 2 and len(set(names)) == 2, names
     assert all(len(name) <= 48 for name in names), names
+
+
+def test_your_key_encrypts_the_bus_and_its_archive() -> None:
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    deployment = run_program(subscribe(kms_key_arn=key, archive=ArchiveArgs()))
+    assert deployment.one("aws:cloudwatch/eventBus:EventBus").inputs["kmsKeyIdentifier"] == key
+    assert deployment.one(ARCHIVE).inputs["kmsKeyIdentifier"] == key
+    # Without one, AWS-owned keys: nothing to set.
+    plain = run_program(subscribe(archive=ArchiveArgs()))
+    assert "kmsKeyIdentifier" not in plain.one("aws:cloudwatch/eventBus:EventBus").inputs
+    assert "kmsKeyIdentifier" not in plain.one(ARCHIVE).inputs
+
+
+def test_a_key_that_is_not_a_kms_arn_is_refused() -> None:
+    with pytest.raises(SubscriptionArgsError) as caught:
+        subscribe(kms_key_arn="1234abcd-12ab-34cd-56ef-1234567890ab")()
+    assert caught.value.field == "kms_key_arn" and "ARN of a KMS key or alias" in str(caught.value)

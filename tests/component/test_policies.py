@@ -18,12 +18,15 @@ from genesys_eventbridge.components import (
     RuleArgs,
     SubscriptionArgs,
     SubscriptionArgsError,
+    policy_size,
 )
 from genesys_eventbridge.components.args import AsyncInvokeArgs
 from genesys_eventbridge.components.iam import lambda_invoke_statement, lambda_resource_policy
 from genesys_eventbridge.components.policy_size import (
     LAMBDA_POLICY_LIMIT,
     SQS_POLICY_LIMIT,
+    add_function_statement,
+    check_queue_policy,
     size_of,
 )
 from genesys_eventbridge.components.target_keys import derived_key
@@ -165,6 +168,25 @@ def test_external_functions_can_be_left_alone() -> None:
     assert len(json.loads(deployment.one(QUEUE_POLICY).inputs["policy"])["Statement"]) == 1
 
 
+def test_leaving_external_functions_alone_still_configures_the_bundled_callback() -> None:
+    theirs = function_arn("theirs")
+    deployment = run_program(
+        subscribe(
+            rules=[RuleArgs(name="r", targets=["callback", theirs])],
+            async_invoke=AsyncInvokeArgs(external_functions=False),
+        )
+    )
+    # The callback the subscription creates keeps its retries and dead-letter destination...
+    [config] = deployment.of_type(INVOKE_CONFIG)
+    assert config.name == "cx-callback-async"
+    assert config.inputs["functionName"] == deployment.named("cx-callback").outputs["arn"]
+    destination = {"onFailure": {"destination": deployment.one(QUEUE).outputs["arn"]}}
+    assert config.inputs["destinationConfig"] == destination
+    assert deployment.named("cx-dlq-send-policy").urn in config.dependencies
+    # ...while the other function's config (none above) and execution role are left alone.
+    assert len(json.loads(deployment.one(QUEUE_POLICY).inputs["policy"])["Statement"]) == 1
+
+
 def test_a_qualified_function_arn_gets_its_config_on_the_qualifier() -> None:
     deployment = run_program(subscribe(lambda_arn=function_arn("theirs") + ":live"))
     config = deployment.one(INVOKE_CONFIG)
@@ -253,6 +275,46 @@ def test_a_queue_policy_past_the_sqs_limit_is_refused_naming_the_first_rule() ->
     first = int(found.group(1))
     # The rule before it still fits: the same subscription without it is accepted.
     run_program(subscribe(rules=rules[:first]))
+
+
+def padded(document: dict[str, Any], key: str, size: int) -> dict[str, Any]:
+    """`document` with the text at `key` padded so the document is exactly `size` bytes."""
+    bare = size_of({**document, key: ""})
+    return {**document, key: "x" * (size - bare)}
+
+
+def test_a_queue_policy_of_exactly_sqss_limit_is_accepted_and_one_byte_more_refused() -> None:
+    document = {"Version": "2012-10-17", "Statement": [], "Id": ""}
+    at_limit = padded(document, "Id", SQS_POLICY_LIMIT)
+    assert check_queue_policy(at_limit, functions=1) == SQS_POLICY_LIMIT
+    with pytest.raises(SubscriptionArgsError) as caught:
+        check_queue_policy(padded(document, "Id", SQS_POLICY_LIMIT + 1), functions=1)
+    assert caught.value.field == "dead_letter_queue"
+    assert "would be 8,193 bytes, over SQS's 8,192" in str(caught.value)
+
+
+class _ProgramRun:
+    """A program run of its own: the statements of another (or of a rerun) are not counted."""
+
+
+def test_a_function_policy_of_exactly_lambdas_limit_is_accepted_and_one_byte_more_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = _ProgramRun()
+    monkeypatch.setattr(policy_size, "program_run", lambda: run)
+    arn = function_arn("exactly-at-the-limit")
+    first = lambda_invoke_statement("a-invoke", arn, "arn:aws:events:::event-bus/a", ACCOUNT_ID)
+    add_function_statement(arn, "a", first, field="lambda_arn")
+    # The second subscription's statement fills the function's policy to the byte.
+    second = lambda_invoke_statement("", arn, "arn:aws:events:::event-bus/b", ACCOUNT_ID)
+    bare = size_of(lambda_resource_policy([first, second]))
+    fitting = {**second, "Sid": "x" * (LAMBDA_POLICY_LIMIT - bare)}
+    assert add_function_statement(arn, "b", fitting, field="lambda_arn") == LAMBDA_POLICY_LIMIT
+    one_more = {**second, "Sid": "x" * (LAMBDA_POLICY_LIMIT + 1 - bare)}
+    with pytest.raises(SubscriptionArgsError) as caught:
+        add_function_statement(arn, "b", one_more, field="lambda_arn")
+    assert caught.value.field == "lambda_arn"
+    assert "would be 20,481 bytes, over Lambda's 20,480" in str(caught.value)
 
 
 def test_one_function_shared_by_too_many_subscriptions_is_refused() -> None:

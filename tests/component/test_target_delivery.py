@@ -151,9 +151,16 @@ def replay(declared: Deployment) -> dict[str, Any]:
     sqs = boto3.client("sqs", region_name=REGION)
     logs = boto3.client("logs", region_name=REGION)
     for queue in declared.of_type(QUEUE):
-        url = sqs.create_queue(QueueName=queue_name(queue))["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-        assert arn["QueueArn"] == queue.outputs["arn"]  # the declared ARN is moto's ARN
+        # With the declared retention, which SQS (here moto) takes as declared: 14 days.
+        retention = str(int(queue.inputs["messageRetentionSeconds"]))
+        url = sqs.create_queue(
+            QueueName=queue_name(queue), Attributes={"MessageRetentionPeriod": retention}
+        )["QueueUrl"]
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["QueueArn", "MessageRetentionPeriod"]
+        )["Attributes"]
+        assert attributes["QueueArn"] == queue.outputs["arn"]  # the declared ARN is moto's ARN
+        assert attributes["MessageRetentionPeriod"] == "1209600"
     (group,) = declared.of_type(LOG_GROUP)
     logs.create_log_group(logGroupName=group.inputs["name"])
     (connection,) = declared.of_type(CONNECTION)

@@ -214,6 +214,9 @@ def test_sqs_queue_made_by_the_component_has_its_own_dead_letter_queue(
     queue = every_kind.named(child("sqs-target-0-queue"))
     dlq = every_kind.named(child("sqs-target-0-queue-dlq"))
     assert queue.inputs["sqsManagedSseEnabled"] and dlq.inputs["sqsManagedSseEnabled"]
+    # Expired messages are deleted, not dead-lettered: both keep them SQS's longest, 14 days.
+    assert queue.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
+    assert dlq.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
     assert json.loads(queue.inputs["redrivePolicy"]) == {
         "deadLetterTargetArn": dlq.outputs["arn"],
         "maxReceiveCount": 5,
@@ -260,14 +263,34 @@ def test_firehose_stream_writes_under_its_prefix_only(every_kind: Deployment) ->
     s3 = stream.inputs["extendedS3Configuration"]
     assert stream.inputs["destination"] == "extended_s3"
     assert s3["bucketArn"] == BUCKET and s3["prefix"] == "genesys/cx/"
-    assert s3["errorOutputPrefix"].startswith("genesys/cx/errors/")
+    # Failed records under a prefix of their own, not among the events Athena reads.
+    assert s3["errorOutputPrefix"] == "errors/genesys/cx/!{firehose:error-output-type}/"
+    # One event per line.
+    assert s3["processingConfiguration"] == {
+        "enabled": True,
+        "processors": [{"type": "AppendDelimiterToRecord"}],
+    }
+    group = every_kind.named(child("firehose-target-0-stream-errors"))
+    assert s3["cloudwatchLoggingOptions"] == {
+        "enabled": True,
+        "logGroupName": group.outputs["name"],
+        "logStreamName": "DestinationDelivery",
+    }
+    assert group.inputs["name"] == f"/aws/kinesisfirehose/{stream.outputs['name']}"
     assert stream.inputs["serverSideEncryption"]["enabled"] is True
     stream_role = next(r for r in every_kind.of_type(ROLE) if r.outputs["arn"] == s3["roleArn"])
     trust = only_statement(document(stream_role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
-    s3_policy = every_kind.named(child("firehose-target-0-stream-role-policy"))
-    resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
-    assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/cx/*")}
+    s3_policy = every_kind.named("cx-events-firehose-stream-role-policy")
+    by_sid = {s["Sid"]: s["Resource"] for s in document(s3_policy)["Statement"]}
+    assert by_sid == {
+        "BucketLevel": BUCKET,
+        "ObjectsUnderPrefix": f"{BUCKET}/genesys/cx/*",
+        "ErrorObjectsUnderPrefix": f"{BUCKET}/errors/genesys/cx/*",
+        # Every stream's error log (their groups are named after the streams' shared prefix).
+        "DeliveryErrorLog": f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/kinesisfirehose/"
+        "test-cx-events-rule-*:log-stream:DestinationDelivery",
+    }
 
     target = every_kind.named(child("firehose-target-0"))
     assert target.inputs["arn"] == stream.outputs["arn"]
@@ -275,14 +298,21 @@ def test_firehose_stream_writes_under_its_prefix_only(every_kind: Deployment) ->
     assert_events_may_assume(trust)
     statement = only_statement(policy)
     assert statement["Action"] == ["firehose:PutRecord", "firehose:PutRecordBatch"]
-    assert statement["Resource"] == stream.outputs["arn"]
+    # One role for the subscription's Firehose targets: the streams it makes (named after the
+    # event source suffix) and yours, by ARN; nothing else.
+    made = f"arn:aws:firehose:{REGION}:{ACCOUNT_ID}:deliverystream/test-cx-events-rule-*"
+    assert stream.outputs["arn"].startswith(made.removesuffix("*"))
+    assert statement["Resource"] == [OWN_STREAM, made]
 
 
 def test_your_firehose_stream_gets_only_the_delivery_role(every_kind: Deployment) -> None:
     target = every_kind.named(child("firehose-target-1"))
     assert target.inputs["arn"] == OWN_STREAM
+    assert (
+        target.inputs["roleArn"] == every_kind.named(child("firehose-target-0")).inputs["roleArn"]
+    )
     _, policy = role_of(every_kind, target)
-    assert only_statement(policy)["Resource"] == OWN_STREAM
+    assert OWN_STREAM in only_statement(policy)["Resource"]
     assert len(every_kind.of_type(STREAM)) == 1
 
 
@@ -352,9 +382,13 @@ def test_https_target_is_a_connection_an_api_destination_and_a_role(
     statement = only_statement(policy)
     name = destination.outputs["name"]
     assert statement["Action"] == "events:InvokeApiDestination"
+    # Every destination the subscription makes, by the prefix their names share.
+    assert name.startswith("test-cx-events-rule-")
     assert statement["Resource"] == (
-        f"arn:aws:events:{REGION}:{ACCOUNT_ID}:api-destination/{name}/*"
+        f"arn:aws:events:{REGION}:{ACCOUNT_ID}:api-destination/test-cx-events-rule-*"
     )
+    roles = {every_kind.named(child(f"https-target-{i}")).inputs["roleArn"] for i in range(3)}
+    assert roles == {target.inputs["roleArn"]}
 
     basic = every_kind.named(child("https-target-1-connection"))
     assert basic.inputs["authorizationType"] == "BASIC"
@@ -502,6 +536,18 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
         ),
         (FirehoseTarget(), "rules.targets[0].bucket_arn", "either delivery_stream_arn"),
         (
+            SqsTarget(message_retention_seconds=59),
+            "rules.targets[0].message_retention_seconds",
+            "60 to 1209600 seconds",
+        ),
+        (
+            SqsTarget(
+                queue_arn=OWN_QUEUE + ".fifo", message_group_id="g", message_retention_seconds=60
+            ),
+            "rules.targets[0].message_retention_seconds",
+            "applies to a queue the component makes",
+        ),
+        (
             StepFunctionsTarget(state_machine_arn=FUNCTION),
             "rules.targets[0].state_machine_arn",
             "not an ARN of service 'states'",
@@ -620,6 +666,27 @@ def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() 
             ),
         )
     )
-    s3_policy = deployment.named(child("firehose-target-0-stream-role-policy", rules))
-    resources = {json.dumps(s["Resource"]) for s in document(s3_policy)["Statement"]}
-    assert resources == {json.dumps(BUCKET), json.dumps(f"{BUCKET}/genesys/*")}
+    s3_policy = deployment.named("cx-events-firehose-stream-role-policy")
+    by_sid = {s["Sid"]: s["Resource"] for s in document(s3_policy)["Statement"]}
+    assert by_sid["BucketLevel"] == BUCKET
+    assert by_sid["ObjectsUnderPrefix"] == f"{BUCKET}/genesys/*"
+    # Failed records go under their own prefix: `errors/genesys/!{timestamp:...}/<type>/`.
+    assert by_sid["ErrorObjectsUnderPrefix"] == f"{BUCKET}/errors/genesys/*"
+
+
+def test_a_made_queue_keeps_messages_as_long_as_configured() -> None:
+    deployed = run_program(
+        lambda: GenesysEventBridgeSubscription(
+            "cx-events",
+            SubscriptionArgs(
+                topics=TOPICS,
+                rules=[RuleArgs(name="sqs", targets=[SqsTarget(message_retention_seconds=3600)])],
+            ),
+        )
+    )
+    rules = [RuleArgs(name="sqs", targets=[SqsTarget(message_retention_seconds=3600)])]
+    queue = deployed.named(child("sqs-target-0-queue", rules))
+    assert queue.inputs["messageRetentionSeconds"] == 3600
+    # Its dead-letter queue still keeps what the redrive moves there for the longest SQS allows.
+    dlq = deployed.named(child("sqs-target-0-queue-dlq", rules))
+    assert dlq.inputs["messageRetentionSeconds"] == 14 * 24 * 3600

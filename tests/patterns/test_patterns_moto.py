@@ -141,13 +141,16 @@ _ABSENT = object()
 
 
 def _witness(draw: st.DrawFn, matcher: Any) -> Any:
-    """A value that satisfies `matcher` (or _ABSENT for {"exists": false})."""
+    """A value that satisfies `matcher` (or _ABSENT for {"exists": false}), or for prefix and
+    suffix sometimes a near miss: their text in the middle of the value."""
     if not isinstance(matcher, dict):
         return matcher
     ((name, arg),) = matcher.items()
     if name in ("prefix", "suffix"):
         text = arg["equals-ignore-case"].swapcase() if isinstance(arg, dict) else arg
         noise = draw(SHORT)
+        if draw(st.booleans()):
+            return draw(NON_EMPTY) + text + draw(NON_EMPTY)
         return text + noise if name == "prefix" else noise + text
     if name == "equals-ignore-case":
         return arg.swapcase()

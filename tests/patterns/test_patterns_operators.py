@@ -696,6 +696,29 @@ BAD_STRUCTURES = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("matcher", "inside", "at_its_end"),
+    [
+        ({"suffix": ".png"}, "x.png.exe", "x.exe.png"),
+        ({"suffix": {"equals-ignore-case": ".png"}}, "x.PNG.exe", "x.exe.PNG"),
+        ({"prefix": "img-"}, "old-img-1", "img-old-1"),
+        ({"prefix": {"equals-ignore-case": "img-"}}, "old-IMG-1", "IMG-old-1"),
+    ],
+)
+def test_prefix_and_suffix_match_only_at_their_end_of_the_text(
+    matcher: dict[str, Any], inside: str, at_its_end: str
+) -> None:
+    """Text found in the middle of the value is neither a prefix nor a suffix of it."""
+    pattern = {"detail": {"FileName": [matcher]}}
+    assert not matches(pattern, detail(FileName=inside))
+    assert matches(pattern, detail(FileName=at_its_end))
+    if all(isinstance(text, str) for text in matcher.values()):  # anything-but takes no nesting
+        # anything-but excludes only what the matcher matches: the middle is let through.
+        excluded = {"detail": {"FileName": [{"anything-but": matcher}]}}
+        assert matches(excluded, detail(FileName=inside))
+        assert not matches(excluded, detail(FileName=at_its_end))
+
+
 @pytest.mark.parametrize(("pattern", "field", "message"), BAD_STRUCTURES)
 def test_malformed_structure_is_rejected(pattern: dict[str, Any], field: str, message: str) -> None:
     """Structural errors name the dotted path and show the fix."""

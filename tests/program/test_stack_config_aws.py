@@ -11,6 +11,7 @@ from genesys_eventbridge.components.stack_config import StackConfigError, parse_
 
 TOPICS = ["v2.detail.events.conversation.{id}.acd.start"]
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:consumer"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def entry(**fields: Any) -> dict[str, Any]:
@@ -30,7 +31,12 @@ def test_every_new_field_reaches_the_arguments() -> None:
                 logFormat="JSON",
                 partnerSourceTimeout=60,
                 quotas={"maxRulesPerBus": 500, "maxPatternLength": 4096},
-                alarms={"topicArn": "arn:aws:sns:us-east-1:123456789012:ops", "period": 60},
+                alarms={
+                    "topicArn": "arn:aws:sns:us-east-1:123456789012:ops",
+                    "period": 60,
+                    "perRule": True,
+                },
+                kmsKeyArn=KEY,
                 archive={"retentionDays": 7, "filterPolicy": {"detail.eventBody.x": ["y"]}},
                 lambdaCode={"path": ".", "handler": "app.handler", "architecture": "arm64"},
             )
@@ -46,6 +52,7 @@ def test_every_new_field_reaches_the_arguments() -> None:
     assert args.quotas.max_rules_per_bus == 500 and args.quotas.max_pattern_length == 4096
     assert args.alarms is not None and args.alarms.period == 60
     assert args.alarms.topic_arn == "arn:aws:sns:us-east-1:123456789012:ops"
+    assert args.alarms.per_rule is True and args.kms_key_arn == KEY
     assert args.archive is not None and args.archive.retention_days == 7
     assert args.lambda_code is not None and args.lambda_code.architecture == "arm64"
     assert args.lambda_code.runtime == "python3.13"

@@ -3,8 +3,10 @@ is declared, and an HTTPS target's credential is taken only as a Pulumi secret."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,13 @@ import pytest
 import yaml
 
 from genesys_eventbridge.components.stack_config import StackConfigError
-from genesys_eventbridge.components.targets.config import SUBSCRIPTIONS_KEY, SecretResolver
+from genesys_eventbridge.components.targets import HttpsTarget
+from genesys_eventbridge.components.targets.config import (
+    SUBSCRIPTIONS_KEY,
+    FromConfig,
+    HttpsTargetConfig,
+    SecretResolver,
+)
 from tests.mocking import StackRun, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,11 +87,21 @@ PATH = "subscriptions[0].rules[0].targets"
         ([{"kind": "sqs"}] * 6, PATH, "6 targets, more than EventBridge's 5"),
         ([{"kind": "sqs", "maxReceiveCount": 0}], f"{PATH}[0].maxReceiveCount", "greater than"),
         (
+            [{"kind": "sqs", "messageRetentionSeconds": 1209601}],
+            f"{PATH}[0].messageRetentionSeconds",
+            "less than or equal to 1209600",
+        ),
+        (
             [{"kind": "https", "endpoint": "https://h.example.com", "auth": {}}],
             f"{PATH}[0].auth",
             "exactly one",
         ),
         ([{"kind": "firehose"}], f"{PATH}[0].bucketArn", "either deliveryStreamArn"),
+        (
+            [{"kind": "firehose", "bucketArn": "arn:aws:s3:::b", "errorPrefix": "genesys/e/"}],
+            f"{PATH}[0].errorPrefix",
+            "is under prefix 'genesys/'",
+        ),
     ],
 )
 def test_bad_target_rows_name_their_config_path(targets: list[Any], path: str, words: str) -> None:
@@ -144,6 +162,89 @@ def test_an_inline_key_set_with_secret_path_is_accepted_and_stays_secret() -> No
     assert connection.inputs["authParameters"][SIG] == SECRET_SIG
 
 
+def resolved(make: Callable[[], Any]) -> tuple[bool, Any]:
+    """Whether the credential `make` returns is a secret Output, and its value, with this test's
+    secret config key set (as the engine hands it to a program)."""
+
+    async def run() -> tuple[bool, Any]:
+        # Config lives in context variables: set in this task, it is gone when the test ends.
+        pulumi.runtime.set_all_config({API_KEY_CONFIG: API_KEY}, [API_KEY_CONFIG])
+        output = pulumi.Output.from_input(make())
+        return await output.is_secret(), await output.future()
+
+    # Not asyncio.run: it leaves the thread without the event loop later mocked runs use.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()
+
+
+INLINE = f"{PATH}[0].auth.apiKey.value"
+FROM_CONFIG = FromConfig.model_validate({"fromConfig": "hookKey"})
+
+
+@pytest.mark.parametrize(
+    ("resolver", "value", "plain", "read"),
+    [
+        (SecretResolver(secret=True, secure_paths={INLINE}), "inline-key", "inline-key", True),
+        (SecretResolver(), FROM_CONFIG, API_KEY, True),
+        # `validate`: checked against the stack's keys, never read.
+        (SecretResolver(keys={API_KEY_CONFIG: True}), FROM_CONFIG, API_KEY, False),
+        # `match`: credentials are neither checked nor read.
+        (SecretResolver(check_credentials=False), "inline-key", "inline-key", False),
+    ],
+    ids=["inline-secure-path", "from-config", "validate", "rules-only"],
+)
+def test_the_resolver_gives_every_credential_back_as_a_secret(
+    resolver: SecretResolver, value: Any, plain: str, read: bool
+) -> None:
+    secret, got = resolved(lambda: resolver.resolve(value, INLINE))
+    assert secret is True
+    assert (got == plain) is read
+
+
+AUTH_KINDS = {
+    "apiKey.value": lambda value: {"apiKey": {"header": "x-api-key", "value": value}},
+    "basic.password": lambda value: {"basic": {"username": "u", "password": value}},
+    "oauth.clientSecret": lambda value: {
+        "oauth": {
+            "authorizationEndpoint": "https://login.example.com/token",
+            "clientId": "c",
+            "clientSecret": value,
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["from-config", "inline"])
+@pytest.mark.parametrize(
+    ("where", "attribute"),
+    [
+        ("apiKey.value", "value"),
+        ("basic.password", "password"),
+        ("oauth.clientSecret", "client_secret"),
+    ],
+)
+def test_an_https_targets_credential_comes_back_secret_for_every_auth_kind(
+    where: str, attribute: str, inline: bool
+) -> None:
+    value = API_KEY if inline else {"fromConfig": "hookKey"}
+    auth = AUTH_KINDS[where](value)
+    config = HttpsTargetConfig.model_validate(
+        {"kind": "https", "endpoint": "https://hooks.example.com/in", "auth": auth}
+    )
+    # Inline, the stack file marks that very path `secure:` (set with `--secret --path`).
+    secrets = SecretResolver(secret=True, secure_paths={f"{PATH}[0].auth.{where}"})
+
+    def the_credential() -> Any:
+        target = config.to_target(secrets, f"{PATH}[0]")
+        assert isinstance(target, HttpsTarget)
+        return getattr(target.auth, attribute)
+
+    assert resolved(the_credential) == (True, API_KEY)
+
+
 def test_the_readme_targets_example_is_valid_input() -> None:
     readme = (ROOT / "README.md").read_text()
     [block] = re.findall(r"```yaml\n(targets:.*?)```", readme, re.S)
@@ -162,3 +263,23 @@ def test_two_made_queues_of_a_rule_need_keys_which_name_their_targets() -> None:
     result = stack({"kind": "sqs", "key": "orders"}, {"kind": "sqs", "key": "refunds"})
     ids = sorted(t.inputs["targetId"] for t in result.of_type(TARGET))
     assert ids == ["orders", "refunds"]
+
+
+def test_stream_and_queue_options_reach_the_resources_from_stack_config() -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    result = stack(
+        {"kind": "sqs", "messageRetentionSeconds": 86400},
+        {
+            "kind": "firehose",
+            "bucketArn": "arn:aws:s3:::cx-analytics",
+            "errorPrefix": "failed/",
+            "newlineDelimited": False,
+            "kmsKeyArn": key,
+        },
+    )
+    (stream,) = result.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
+    s3 = stream.inputs["extendedS3Configuration"]
+    assert s3["errorOutputPrefix"] == "failed/" and s3["kmsKeyArn"] == key
+    assert "processingConfiguration" not in s3
+    queues = {q.name: q.inputs for q in result.of_type("aws:sqs/queue:Queue")}
+    assert queues["cx-rule-r-target-sqs-queue"]["messageRetentionSeconds"] == 86400

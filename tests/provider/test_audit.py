@@ -70,3 +70,45 @@ def test_a_fifo_with_a_reader_is_refused_not_written(tmp_path: Path, warnings: l
         os.close(reader)
     assert leaked == b""
     assert len(warnings) == 1 and "not a regular file" in warnings[0]
+
+
+def _status(uid: int, gid: int) -> os.stat_result:
+    """The status of a regular 0600 file owned by `uid` and group `gid`."""
+    return os.stat_result((0o100600, 1, 1, 1, uid, gid, 0, 0, 0, 0))
+
+
+def test_a_log_of_another_user_is_refused_even_in_this_users_group() -> None:
+    with pytest.raises(audit.AuditLogError, match="owned by uid 2001, not by this user"):
+        audit.check_owner(_status(uid=2001, gid=1000), uid=1000)
+
+
+def test_a_log_of_this_user_is_accepted_even_in_another_group() -> None:
+    audit.check_owner(_status(uid=1000, gid=2001), uid=1000)
+
+
+_OTHER = 65534  # nobody / nogroup
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root"
+)
+@pytest.mark.parametrize(
+    ("another_user", "another_group"),
+    [(True, False), (False, True)],
+    ids=["another-users-file-in-our-group", "our-file-in-another-group"],
+)
+def test_the_log_is_written_only_into_a_file_of_this_user(
+    tmp_path: Path, warnings: list[str], another_user: bool, another_group: bool
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    path.write_text("")
+    path.chmod(0o600)
+    uid = _OTHER if another_user else os.geteuid()
+    os.chown(path, uid, _OTHER if another_group else os.getegid())
+    audit.write(_record(), str(path))
+    if another_user:
+        assert path.read_text() == ""
+        assert len(warnings) == 1 and f"owned by uid {_OTHER}" in warnings[0]
+    else:
+        assert json.loads(path.read_text())["operation"] == "create"
+        assert warnings == []

@@ -120,3 +120,47 @@ def test_a_schema_of_the_whole_notification_is_looked_through_to_its_event_body(
         RuleFilter("r", (TOPIC,), {"detail.eventBody.queueID": ["q"]}), {TOPIC: wrapper}
     )
     assert "did you mean 'detail.eventBody.queueId'?" in found
+
+
+def _headers(**others: Any) -> dict[str, Any]:
+    """A topic whose `headers` object lists one field and says `others` about the rest."""
+    listed = {"type": "object", "properties": {"contentType": {"type": "string"}}, **others}
+    return {"type": "object", "properties": {"headers": listed}}
+
+
+def _check_headers(schema: dict[str, Any], field: str, matcher: Any = "v") -> list[str]:
+    return problems(
+        RuleFilter("r", (TOPIC,), {f"detail.eventBody.headers.{field}": [matcher]}), {TOPIC: schema}
+    )
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        {"additionalProperties": True},
+        {"additionalProperties": {"type": "string"}},
+        {"additionalProperties": {}},  # any value at all
+        {"patternProperties": {"^x-": {"type": "string"}}},
+    ],
+    ids=["additional-true", "additional-schema", "additional-empty-schema", "pattern"],
+)
+def test_listed_properties_beside_a_map_of_others_let_any_other_key_pass(
+    others: dict[str, Any],
+) -> None:
+    schema = _headers(**others)
+    assert _check_headers(schema, "x-unlisted") == []
+    # The listed field is still known, and still checked.
+    [found] = _check_headers(schema, "contentType", 7)
+    assert "holds a string" in found
+
+
+@pytest.mark.parametrize(
+    "others",
+    [{}, {"additionalProperties": False}, {"patternProperties": {}}],
+    ids=["listed-only", "additional-false", "no-patterns"],
+)
+def test_listed_properties_closed_to_others_report_an_unlisted_key(
+    others: dict[str, Any],
+) -> None:
+    [found] = _check_headers(_headers(**others), "contenttype")
+    assert "did you mean 'detail.eventBody.headers.contentType'?" in found

@@ -70,6 +70,10 @@ class SqsTarget(_Delivery):
     message_group_id: str | None = None
     """For a FIFO queue of yours: the message group id EventBridge sends with."""
 
+    message_retention_seconds: int = 14 * 24 * 3600
+    """For a queue the component makes: how long a message waits to be received before SQS
+    deletes it (60-1209600); default 14 days, SQS's longest, like the dead-letter queues."""
+
 
 @dataclass(kw_only=True, frozen=True)
 class FirehoseTarget(_Delivery):
@@ -89,6 +93,17 @@ class FirehoseTarget(_Delivery):
 
     buffering_size_mb: int = 5
     """Megabytes Firehose buffers before writing an object (1-128)."""
+
+    error_prefix: str | None = None
+    """Key prefix of the records the stream could not deliver; default
+    `errors/<prefix>!{firehose:error-output-type}/`. It may not be under `prefix`."""
+
+    newline_delimited: bool = True
+    """Write each event on a line of its own (Athena and most readers need it); default on."""
+
+    kms_key_arn: pulumi.Input[str] | None = None
+    """Your KMS key to encrypt the objects with (a bucket whose default encryption is a customer
+    managed key needs it); the stream's role may use it through S3 for this bucket only."""
 
 
 @dataclass(kw_only=True, frozen=True)

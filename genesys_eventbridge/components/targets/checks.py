@@ -26,6 +26,9 @@ from genesys_eventbridge.components.targets.args import (
 MIN_RATE, MAX_RATE = 1, 300
 MAX_INPUT_PATHS = 100
 MAX_INPUT_TEMPLATE = 8192
+# PutTargets: InputPath, and each InputPathsMap key and value, are at most 256 characters
+# (EventBridge API reference, Target and InputTransformer).
+MAX_INPUT_PATH = 256
 _INPUT_PATH_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 # The service in an ARN (`arn:<partition>:<service>:<region>:<account>:...`) per target kind.
 _SERVICE = {
@@ -112,6 +115,7 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
                 "max_receive_count applies to a queue the component makes.", "max_receive_count"
             )
         limits.check_range(target.max_receive_count, 1, 1000, field=f"{field}.max_receive_count")
+        _check_retention(target, fail, field)
     if isinstance(target, FirehoseTarget):
         if (target.delivery_stream_arn is None) == (target.bucket_arn is None):
             raise fail(
@@ -129,6 +133,7 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
             target.buffering_interval_seconds, 0, 900, field=f"{field}.buffering_interval_seconds"
         )
         limits.check_range(target.buffering_size_mb, 1, 128, field=f"{field}.buffering_size_mb")
+        _check_stream_options(target, fail)
     if isinstance(target, LogGroupTarget) and target.log_group_arn is None:
         if target.retention_in_days not in limits.LOG_RETENTION_DAYS:
             raise fail(
@@ -138,6 +143,51 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
             )
     if isinstance(target, HttpsTarget):
         _check_https(target, fail)
+
+
+MIN_RETENTION, MAX_RETENTION = 60, 14 * 24 * 3600
+
+
+def _check_retention(target: SqsTarget, fail: _Fail, field: str) -> None:
+    """A made queue's retention: SQS's range; a queue of yours keeps its own."""
+    if target.queue_arn is not None and target.message_retention_seconds != MAX_RETENTION:
+        raise fail(
+            "message_retention_seconds applies to a queue the component makes; set your queue's"
+            " retention on the queue itself.",
+            "message_retention_seconds",
+        )
+    limits.check_range(
+        target.message_retention_seconds,
+        MIN_RETENTION,
+        MAX_RETENTION,
+        field=f"{field}.message_retention_seconds",
+        unit=" seconds",
+    )
+
+
+def _check_stream_options(target: FirehoseTarget, fail: _Fail) -> None:
+    """The options of a stream the component makes: its error prefix and KMS key."""
+    made = target.delivery_stream_arn is None
+    for name in ("error_prefix", "kms_key_arn"):
+        if not made and getattr(target, name) is not None:
+            raise fail(f"{name} applies to a stream the component makes.", name)
+    errors = target.error_prefix
+    if errors is not None and (not errors or errors.startswith(target.prefix)):
+        raise fail(
+            f"error_prefix {errors!r} is under prefix {target.prefix!r} (or empty): readers of the"
+            " data would take failed records for events. Give a prefix of its own, e.g."
+            f" 'errors/{target.prefix}'.",
+            "error_prefix",
+        )
+    key = target.kms_key_arn
+    if isinstance(key, str):
+        arn = parse_arn(key)
+        if arn is None or arn.service != "kms" or not arn.resource.startswith("key/"):
+            raise fail(
+                f"kms_key_arn {key!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/"
+                "<id>); S3 encryption needs the key's ARN, not an alias.",
+                "kms_key_arn",
+            )
 
 
 def _arns(target: Target) -> list[tuple[str, object]]:
@@ -166,6 +216,12 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
             f" got {target.input_path!r}.",
             "input_path",
         )
+    if target.input_path is not None and len(target.input_path) > MAX_INPUT_PATH:
+        raise fail(
+            f"input_path has {len(target.input_path)} characters, more than EventBridge's"
+            f" {MAX_INPUT_PATH}; select a shorter path (e.g. a parent object).",
+            "input_path",
+        )
     transformer = target.input_transformer
     if transformer is not None:
         if len(transformer.input_paths) > MAX_INPUT_PATHS:
@@ -179,6 +235,14 @@ def _check_shape(target: Target, fail: _Fail, field: str) -> None:
                 raise fail(
                     f"input_transformer.input_paths: {key!r} -> {path!r}; names are letters,"
                     " digits, '-' or '_', paths start with '$'.",
+                    "input_transformer.input_paths",
+                )
+            if len(key) > MAX_INPUT_PATH or len(str(path)) > MAX_INPUT_PATH:
+                what = "name" if len(key) > MAX_INPUT_PATH else "path"
+                size = len(key) if what == "name" else len(str(path))
+                raise fail(
+                    f"input_transformer.input_paths: the {what} of {key[:40]!r} has {size}"
+                    f" characters, more than EventBridge's {MAX_INPUT_PATH}; shorten it.",
                     "input_transformer.input_paths",
                 )
         if not transformer.input_template or len(transformer.input_template) > MAX_INPUT_TEMPLATE:

@@ -115,6 +115,7 @@ class SqsTargetConfig(_TargetConfig):
     manage_queue_policy: bool = False
     max_receive_count: int = Field(default=5, ge=1, le=1000)
     message_group_id: str | None = None
+    message_retention_seconds: int = Field(default=14 * 24 * 3600, ge=60, le=14 * 24 * 3600)
 
     def to_target(self, secrets: SecretResolver, path: str) -> t.Target:
         """The typed target."""
@@ -123,6 +124,7 @@ class SqsTargetConfig(_TargetConfig):
             manage_queue_policy=self.manage_queue_policy,
             max_receive_count=self.max_receive_count,
             message_group_id=self.message_group_id,
+            message_retention_seconds=self.message_retention_seconds,
             **self._delivery(),
         )
 
@@ -137,6 +139,9 @@ class FirehoseTargetConfig(_TargetConfig):
     prefix: str = "genesys/"
     buffering_interval_seconds: int = Field(default=300, ge=0, le=900)
     buffering_size_mb: int = Field(default=5, ge=1, le=128)
+    error_prefix: str | None = None
+    newline_delimited: bool = True
+    kms_key_arn: str | None = None
 
     def to_target(self, secrets: SecretResolver, path: str) -> t.Target:
         """The typed target."""
@@ -146,6 +151,9 @@ class FirehoseTargetConfig(_TargetConfig):
             prefix=self.prefix,
             buffering_interval_seconds=self.buffering_interval_seconds,
             buffering_size_mb=self.buffering_size_mb,
+            error_prefix=self.error_prefix,
+            newline_delimited=self.newline_delimited,
+            kms_key_arn=self.kms_key_arn,
             **self._delivery(),
         )
 

@@ -39,6 +39,15 @@ def target_role_policy(kind: str, resource_arn: str) -> dict[str, Any]:
     raise ValueError(f"targets of kind {kind!r} take a resource policy, not a role")
 
 
+def kind_role_policy(kind: str, resource_arns: Sequence[str]) -> dict[str, Any]:
+    """What EventBridge's one role for every target of `kind` may do: deliver to each of
+    `resource_arns` (ARNs, or ARN patterns of what the component names), nothing else."""
+    statements = [target_role_policy(kind, arn)["Statement"][0] for arn in resource_arns]
+    resources = sorted({statement["Resource"] for statement in statements})
+    only = resources[0] if len(resources) == 1 else resources
+    return {"Version": VERSION, "Statement": [{**statements[0], "Resource": only}]}
+
+
 def sqs_target_queue_policy(
     queue_arn: str, rule_arn: str | list[str], account_id: str
 ) -> dict[str, Any]:

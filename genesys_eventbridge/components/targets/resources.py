@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from genesys_eventbridge.components import iam
 from genesys_eventbridge.components.scope import keeping_data
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
-from genesys_eventbridge.components.targets import policies
+from genesys_eventbridge.components.targets import policies, watched
 from genesys_eventbridge.components.targets.args import (
     ApiKeyAuth,
     BasicAuth,
@@ -27,8 +26,10 @@ from genesys_eventbridge.components.targets.args import (
     SqsTarget,
     StepFunctionsTarget,
 )
+from genesys_eventbridge.components.targets.firehose_streams import StreamRole, declare_stream
 from genesys_eventbridge.components.targets.log_groups import LogGroups
 from genesys_eventbridge.components.targets.queue_policies import QueuePolicies
+from genesys_eventbridge.components.targets.roles import DeliveryRoles
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
@@ -54,11 +55,10 @@ class TargetResources:
     CloudWatch Logs resource policy for all its log groups)."""
 
     ctx: TargetContext
-    _roles: dict[tuple[str, str], tuple[aws.iam.Role, aws.iam.RolePolicy]] = field(
-        default_factory=dict
-    )
     _log_groups: LogGroups | None = None
     _queue_policies: QueuePolicies | None = None
+    roles: DeliveryRoles | None = None
+    stream_role: StreamRole | None = None
 
     def declare(self, rt: RuleTarget) -> list[pulumi.Resource]:
         """Declare one target's resources, the EventTarget last."""
@@ -68,6 +68,7 @@ class TargetResources:
         if isinstance(t, FirehoseTarget):
             return self._firehose(rt, t)
         if isinstance(t, StepFunctionsTarget):
+            watched.state_machine(self.ctx, rt, t.state_machine_arn)
             return self._with_role(rt, "stepFunctions", t.state_machine_arn, [])
         if isinstance(t, LogGroupTarget):
             return self._logs(rt)
@@ -86,6 +87,14 @@ class TargetResources:
         # Fixed AWS names must differ between the stacks of one program (the logical name is the
         # same in each): the event source suffix does.
         return _hashed(f"{self.ctx.event_source_suffix}-{rt.logical_name}-{what}", _MAX_EVENTS_NAME)
+
+    def _physical_prefix(self) -> str:
+        """What every `_physical` name of this subscription starts with (also when hashed)."""
+        return f"{self.ctx.event_source_suffix}-rule-"[: _MAX_EVENTS_NAME - 9]
+
+    @staticmethod
+    def _role_name_prefix(logical: str) -> str | None:
+        return _prefix_if_too_long(logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX)
 
     def _opts(
         self, depends_on: Sequence[pulumi.Resource] = (), **kw: Any
@@ -154,42 +163,6 @@ class TargetResources:
             **kw,
         )
 
-    def _role(
-        self,
-        rt: RuleTarget,
-        kind: str,
-        resource_arn: pulumi.Input[str],
-        service: str = policies.EVENTS_PRINCIPAL,
-        document: Callable[[str], dict[str, Any]] | None = None,
-    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        """A role only `service` may assume for this account, allowed what `document` (default:
-        the target kind's one action) allows on `resource_arn`."""
-        suffix = "stream-role" if service == policies.FIREHOSE_PRINCIPAL else "role"
-        render = document or (lambda arn: policies.target_role_policy(kind, arn))
-        logical = self._name(rt, suffix)
-        role = aws.iam.Role(
-            logical,
-            assume_role_policy=pulumi.Output.from_input(self.ctx.account_id).apply(
-                lambda account: json.dumps(iam.trust_policy(service, account))
-            ),
-            # The rule's name only: the rule itself renders its targets, credentials included.
-            description=f"EventBridge delivery to {kind} target {rt.key} of rule {rt.rule.name}"[
-                :1000
-            ],
-            tags=self.ctx.tags,
-            name_prefix=_prefix_if_too_long(logical, _MAX_ROLE_NAME, _MAX_ROLE_PREFIX),
-            opts=self._kept(rt, logical),
-        )
-        policy = aws.iam.RolePolicy(
-            f"{logical}-policy",
-            role=role.id,
-            policy=pulumi.Output.from_input(resource_arn).apply(
-                lambda arn: json.dumps(render(arn))
-            ),
-            opts=self._kept(rt, f"{logical}-policy"),
-        )
-        return role, policy
-
     def _with_role(
         self,
         rt: RuleTarget,
@@ -198,16 +171,17 @@ class TargetResources:
         created: list[pulumi.Resource],
         **kw: Any,
     ) -> list[pulumi.Resource]:
-        # One role per delivery resource: rules that share a state machine or bus share its role,
-        # so roles do not grow with the rule count (IAM allows 1,000 per account by default).
-        key = (kind, arn) if isinstance(arn, str) else None
-        shared = self._roles.get(key) if key else None
-        if shared is None:
-            shared = self._role(rt, kind, arn)
-            if key:
-                self._roles[key] = shared
-            created = [*created, *shared]
-        role, policy = shared
+        # One role per kind for the whole subscription (targets/roles.py): roles do not grow
+        # with the rules (IAM allows 1,000 per account by default).
+        if self.roles is None:
+            self.roles = DeliveryRoles(
+                self.ctx,
+                made_prefix=self._physical_prefix(),
+                name_prefix=self._role_name_prefix,
+            )
+        role, policy, made = self.roles.role_for(kind)
+        if made:
+            created = [*created, role, policy]
         target = self._event_target(rt, arn, [policy], role_arn=role.arn, **kw)
         return [*created, target]
 
@@ -224,6 +198,9 @@ class TargetResources:
             queue = self._queue(
                 rt,
                 self._name(rt, "queue"),
+                # SQS deletes expired messages without dead-lettering them: keep them as long
+                # as the dead-letter queues do, unless the user chose otherwise.
+                message_retention_seconds=t.message_retention_seconds,
                 redrive_policy=dlq.arn.apply(
                     lambda arn: json.dumps(
                         {"deadLetterTargetArn": arn, "maxReceiveCount": t.max_receive_count}
@@ -240,9 +217,11 @@ class TargetResources:
                 opts=self._kept(rt, f"{dlq_name}-redrive-allow"),
             )
             created += [dlq, queue, redrive_allow]
+            watched.made_queue(self.ctx, rt, queue.name, dlq.name, t.message_retention_seconds)
             queue_arn, queue_url = queue.arn, queue.url
         else:
             queue_arn = t.queue_arn
+            watched.given_queue(self.ctx, rt, t.queue_arn)
             if t.manage_queue_policy:
                 queue_url = pulumi.Output.from_input(t.queue_arn).apply(_queue_url)
             else:
@@ -272,40 +251,21 @@ class TargetResources:
         stream_arn: pulumi.Input[str]
         if t.delivery_stream_arn is not None:
             stream_arn = t.delivery_stream_arn
+            watched.given_stream(self.ctx, rt, t.delivery_stream_arn)
         else:
-            assert t.bucket_arn is not None  # checked at plan time
-            # The stream's own role: Firehose may write objects under the prefix, nothing else.
-            stream_role, stream_policy = self._role(
-                rt,
-                "firehose",
-                t.bucket_arn,
-                policies.FIREHOSE_PRINCIPAL,
-                lambda bucket: policies.firehose_s3_policy(bucket, t.prefix),
-            )
             logical = self._name(rt, "stream")
-            stream = aws.kinesis.FirehoseDeliveryStream(
-                logical,
-                name=self._physical(rt, "stream"),
-                destination="extended_s3",
-                extended_s3_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
-                    role_arn=stream_role.arn,
-                    bucket_arn=t.bucket_arn,
-                    prefix=t.prefix,
-                    error_output_prefix=f"{t.prefix}errors/!{{firehose:error-output-type}}/",
-                    buffering_interval=t.buffering_interval_seconds,
-                    buffering_size=t.buffering_size_mb,
-                    compression_format="GZIP",
-                ),
-                server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
-                    enabled=True, key_type="AWS_OWNED_CMK"
-                ),
-                region=self.ctx.region,
-                tags=self.ctx.tags,
-                opts=self._kept(
-                    rt, logical, [stream_policy], fixed_name=True, delete_before_replace=True
-                ),
+            if self.stream_role is None:
+                self.stream_role = StreamRole(
+                    self.ctx, self._physical_prefix(), name_prefix=self._role_name_prefix
+                )
+            stream, created = declare_stream(
+                self.ctx,
+                rt,
+                t,
+                logical=logical,
+                physical=self._physical(rt, "stream"),
+                role=self.stream_role,
             )
-            created += [stream_role, stream_policy, stream]
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
 
