@@ -154,6 +154,11 @@ class Registration:
     dependencies: list[str]
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    protect: bool = False
+    retain_on_delete: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+    alias_names: list[str] = field(default_factory=list)
+    """The logical names of its aliases (those given by name)."""
 
 
 class RecordingMonitor(MockMonitor):
@@ -177,6 +182,11 @@ class RecordingMonitor(MockMonitor):
                     dependencies=list(request.dependencies),
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     outputs=dict(state),
+                    protect=bool(request.protect),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    ignore_changes=list(request.ignoreChanges),
+                    alias_names=[a.spec.name for a in request.aliases if a.spec.name]
+                    + [u.rsplit("::", 1)[-1] for u in request.aliasURNs],
                 )
             )
         return response

@@ -18,6 +18,9 @@ config = pulumi.Config()
 account = config.require("awsAccountId")
 region = config.require("awsRegion")
 entries: list[dict[str, Any]] = config.require_object("integrations")
+# Two stacks of this program (say dev and prod) in one org and AWS account must not share an
+# event source: the default suffix, and so the derived integration name, carries the stack.
+stack = pulumi.get_stack()
 
 for entry in entries:
     name = str(entry["name"])
@@ -26,7 +29,7 @@ for entry in entries:
         EventBridgeIntegrationArgs(
             aws_account_id=str(entry.get("awsAccountId", account)),
             aws_region=str(entry.get("awsRegion", region)),
-            event_source_suffix=str(entry.get("eventSourceSuffix", name)),
+            event_source_suffix=str(entry.get("eventSourceSuffix", f"{stack}-{name}")),
             topics=list(entry.get("topics", [])),
             enabled=entry.get("enabled"),
             notes=entry.get("notes"),

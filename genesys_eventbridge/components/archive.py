@@ -36,5 +36,5 @@ def declare_archive(
         kms_key_identifier=kms_key_arn,
         description=f"Genesys Cloud events of subscription {scope.name}",
         region=scope.region,
-        opts=scope.child(),
+        opts=scope.holding_data(),
     )

@@ -227,6 +227,16 @@ class SubscriptionArgs:
     dead_letter_queue: bool = True
     """Whether events out of retries go to an SQS dead-letter queue (SSE on); default on."""
 
+    retain_data: bool = False
+    """Keep the resources that hold data (the dead-letter queue, the queues made for SQS
+    targets with their dead-letter queues, log groups, the archive) in AWS when Pulumi deletes
+    or replaces them (Pulumi's `retain_on_delete`): they then leave the stack, not AWS;
+    default off."""
+
+    protect_data: bool = False
+    """Refuse to delete or replace those same resources (Pulumi's `protect`): a `destroy`, or an
+    edit that would replace one, stops until you unprotect it; default off."""
+
     notify_on_change: bool = False
     """Invoke the callback with `{"action": "register_subscription", "data": {...}}` when the
     subscription is created, changed or deleted; default off."""

@@ -56,7 +56,7 @@ def declare_callback(
         retention_in_days=args.log_retention_in_days,
         region=scope.region,
         tags=scope.tags,
-        opts=scope.child(),
+        opts=scope.holding_data(),
     )
     ready: list[pulumi.Resource] = [
         aws.iam.RolePolicy(

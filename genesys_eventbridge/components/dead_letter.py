@@ -25,7 +25,7 @@ def declare_dead_letter_queue(scope: Scope) -> aws.sqs.Queue:
         message_retention_seconds=DLQ_RETENTION_SECONDS,
         region=scope.region,
         tags=scope.tags,
-        opts=scope.child(),
+        opts=scope.holding_data(),
     )
 
 

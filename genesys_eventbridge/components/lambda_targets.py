@@ -9,6 +9,7 @@ it (`aws:SourceArn` = `rule/<bus>/*`), so nothing grows with the number of rules
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from genesys_eventbridge.components.args import CALLBACK_TARGET, SubscriptionArg
 from genesys_eventbridge.components.event_source import placeholder_source
 from genesys_eventbridge.components.lambda_arns import LAMBDA_ARN, check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
+from genesys_eventbridge.components.target_keys import derived_key
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets.resources import delivery_args
 from genesys_eventbridge.components.watchlist import Watched
@@ -39,12 +41,21 @@ class LambdaFunction:
     """One distinct function the subscription invokes."""
 
     key: str
-    """Stable logical-name part: `callback`, or `fn-<n>` in the order rules name functions."""
+    """Stable logical-name part: `callback`, or the target key of its ARN (`lambda-<digest>`);
+    `fn-<n>` (its order among the functions rules name) for an ARN that is an Output."""
     arn: pulumi.Input[str]
     external: bool
     """Whether the subscription does not create it (`lambda_arn` or an ARN in a rule)."""
     field: str
     """The config path that names it, for errors."""
+    legacy_key: str = ""
+    """The key earlier releases gave it (`fn-<n>`), when that differs: its resources' alias."""
+
+    def aliases(self, name: str) -> list[pulumi.Alias]:
+        """`name` as earlier releases had it, for a stack they deployed."""
+        if not self.legacy_key:
+            return []
+        return [pulumi.Alias(name=name.replace(self.key, self.legacy_key, 1))]
 
 
 def plan_functions(plan: SubscriptionPlan, lambda_arn: Any, uses_callback: bool) -> list[Any]:
@@ -80,8 +91,18 @@ def subscription_functions(
             )
             continue
         where = _target_field(args, spec)
+        ordinal = f"fn-{len(functions)}"
+        # Keyed by its ARN, not its order: a function named earlier must not take this one's
+        # permission and invoke config (deleting the old config would remove the new one's).
+        key = derived_key(spec) if isinstance(spec, str) else None
         functions.append(
-            LambdaFunction(key=f"fn-{len(functions)}", arn=spec, external=True, field=where)
+            LambdaFunction(
+                key=key or ordinal,
+                arn=spec,
+                external=True,
+                field=where,
+                legacy_key=ordinal if key else "",
+            )
         )
     return functions
 
@@ -158,7 +179,9 @@ class LambdaFunctions:
             source_arn=context.bus.arn.apply(iam.rules_of_bus),
             source_account=context.account_id,
             region=context.region,
-            opts=context.child(),
+            opts=context.child().merge(
+                pulumi.ResourceOptions(aliases=function.aliases(f"{name}-invoke-{function.key}"))
+            ),
         )
         self.permissions[function.key] = permission
         context.watch.add(
@@ -190,6 +213,9 @@ class LambdaFunctions:
             if queue is not None
             else None
         )
+        # Lambda checks, when the config is set, that the function's execution role may send to
+        # the on-failure destination; the queue policy's grant alone does not pass that check.
+        sends = [self._role_may_send(function, queue)] if function.external and queue else []
         function_name: pulumi.Input[str] = arn
         qualifier: str | None = None
         if isinstance(function.arn, str):
@@ -204,9 +230,14 @@ class LambdaFunctions:
             maximum_event_age_in_seconds=settings.maximum_event_age_in_seconds,
             destination_config=destination,
             region=context.region,
-            # The role (ours) or the queue policy (theirs) must allow the send first.
+            # The role (ours, or theirs through `sends`) must allow the send first.
             opts=context.child(
-                depends_on=[*context.dead_letter_ready, *([] if function.external else ready)]
+                depends_on=[
+                    *context.dead_letter_ready,
+                    *(sends if function.external else ready),
+                ]
+            ).merge(
+                pulumi.ResourceOptions(aliases=function.aliases(f"{name}-{function.key}-async"))
             ),
         )
 
@@ -223,11 +254,27 @@ class LambdaFunctions:
 
         return pulumi.Output.all(function.arn, self._deploy_region).apply(check)
 
+    def _role_may_send(self, function: LambdaFunction, queue: aws.sqs.Queue) -> aws.iam.RolePolicy:
+        """An inline policy on a function's own execution role: it may send to the queue.
+
+        Named after this subscription's suffix (unique per account and region) and the
+        function, so it touches none of the role's other policies and goes with the subscription.
+        """
+        context = self._context
+        role = role_lookup(function, context.component, context.region)
+        return aws.iam.RolePolicy(
+            f"{context.name}-{function.key}-dlq-send",
+            # One per function: functions sharing a role must not share (and overwrite) one.
+            name=f"genesys-eventbridge-{self._suffix}-{function.key}-dlq-send"[-128:],
+            role=role.apply(_role_name),
+            policy=queue.arn.apply(lambda arn: json.dumps(iam.lambda_on_failure_policy(arn))),
+            opts=context.child(),
+        )
+
     def declare_target(self, target: RuleTarget) -> list[pulumi.Resource]:
         """The EventTarget of one rule's Lambda target, after its permission exists."""
         context = self._context
         function = self.find(target.spec)
-        is_callback = function.key == "callback"
         options = target.rule.target_options
         typed = options[target.index] if target.index < len(options) else None
         resource = aws.cloudwatch.EventTarget(
@@ -235,7 +282,7 @@ class LambdaFunctions:
             rule=target.event_rule.name,
             event_bus_name=context.bus.name,
             arn=function.arn,
-            target_id=CALLBACK_TARGET if is_callback else f"target-{target.index}",
+            target_id=target.key,
             **delivery_args(context, typed),
             region=context.region,
             # Allowed to invoke (and to dead-letter) before the first event is routed.
@@ -258,8 +305,7 @@ def _claim_invoke_config(function_arn: str, subscription: str, field: str) -> No
     """Raise when another subscription of this program already configures the function's async
     invocation: Lambda keeps one config per function and qualifier, so the second would
     overwrite the first's destination, and destroying either would remove it for both."""
-    claimed = _INVOKE_CONFIGS.setdefault(policy_size.program_run(), {})
-    owner = claimed.setdefault(_split_qualifier(function_arn), subscription)
+    owner = policy_size.first_claim(_INVOKE_CONFIGS, _split_qualifier(function_arn), subscription)
     if owner != subscription:
         raise SubscriptionArgsError(
             f"{field}: subscriptions {owner!r} and {subscription!r} both target {function_arn}"
@@ -269,6 +315,11 @@ def _claim_invoke_config(function_arn: str, subscription: str, field: str) -> No
             " yourself if you want its failures there), or give each its own function.",
             field=field,
         )
+
+
+def _role_name(role_arn: str) -> str:
+    """A role's name from its ARN (`arn:aws:iam::<account>:role/<path/><name>`)."""
+    return role_arn.rsplit("/", 1)[-1]
 
 
 def _placeholder_bus_arn(suffix: str, function_arn: str) -> str:

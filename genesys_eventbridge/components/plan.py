@@ -27,6 +27,7 @@ from genesys_eventbridge.components.event_source import placeholder_source
 from genesys_eventbridge.components.lambda_arns import check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
 from genesys_eventbridge.components.patterns import MAX_PATTERN_LENGTH, build_pattern, pattern_json
+from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.targets.args import LambdaTarget
 
 
@@ -58,6 +59,8 @@ class RulePlan:
     target_options: tuple[Any, ...] = ()
     """Per target: the typed LambdaTarget it was given as (its input shaping and retries), or
     None."""
+    target_keys: tuple[str, ...] = ()
+    """Per target: its key (see target_keys), which names its target id and resources."""
     max_pattern_length: int = MAX_PATTERN_LENGTH
 
     def pattern(
@@ -627,9 +630,23 @@ def _plan_rule(
             target if isinstance(target, LambdaTarget) else None
             for target in rule.targets or (CALLBACK_TARGET,)
         ),
+        target_keys=_target_keys(rule),
         description=rule.description or f"Genesys Cloud events: rule {name!r}",
         max_pattern_length=max_pattern,
     )
+
+
+def _target_keys(rule: RuleArgs) -> tuple[str, ...]:
+    given = tuple(rule.targets or (CALLBACK_TARGET,))
+    keys = rule_target_keys(rule.name, given)
+    for index, key in enumerate(keys):
+        if key.startswith("position-"):
+            pulumi.log.warn(
+                f"rule {rule.name!r}: targets[{index}] delivers to an ARN known only at `up`, so"
+                " it is identified by its position; give it a `key` so that adding or removing"
+                " a target before it does not move it to another resource"
+            )
+    return keys
 
 
 def _rule_topics(rule: RuleArgs, topics: tuple[str, ...]) -> tuple[str, ...]:

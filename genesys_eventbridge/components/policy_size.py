@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 import pulumi
@@ -63,6 +63,13 @@ _SHARED: weakref.WeakKeyDictionary[Any, dict[str, list[tuple[str, dict[str, Any]
 def program_run() -> Any:
     """A key for this program run: its resource monitor (the settings object outside one)."""
     return pulumi.runtime.settings.get_monitor() or pulumi.runtime.settings.SETTINGS
+
+
+def first_claim(registry: MutableMapping[Any, Any], thing: Any, owner: str) -> str:
+    """Record `owner` as the owner of `thing` in this program run, unless one is recorded;
+    return the recorded owner (`owner` itself when it is the first)."""
+    claimed: dict[Any, str] = registry.setdefault(program_run(), {})
+    return claimed.setdefault(thing, owner)
 
 
 def add_function_statement(

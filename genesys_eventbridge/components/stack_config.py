@@ -204,6 +204,8 @@ class SubscriptionConfig(_CamelModel):
     archive: ArchiveConfig | None = None
     kms_key_arn: str | None = None
     dead_letter_queue: bool = True
+    retain_data: bool = False
+    protect_data: bool = False
     notify_on_change: bool = False
     log_retention_in_days: int = Field(default=30, ge=1)
     tags: dict[str, str] | None = None
@@ -330,6 +332,8 @@ class SubscriptionConfig(_CamelModel):
             else None,
             kms_key_arn=self.kms_key_arn,
             dead_letter_queue=self.dead_letter_queue,
+            retain_data=self.retain_data,
+            protect_data=self.protect_data,
             notify_on_change=self.notify_on_change,
             log_retention_in_days=self.log_retention_in_days,
             tags=self.tags,

@@ -114,6 +114,8 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             name=name,
             region=args.aws_region,
             tags=dict(args.tags) if args.tags else None,
+            retain_data=args.retain_data,
+            protect_data=args.protect_data,
         )
         account_id, region = receiving_account(self, args)
         integration = self._integration(plan, account_id, region)
@@ -257,6 +259,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             tags=scope.tags,
             dead_letter_queue=queue,
             event_source_suffix=plan.event_source_suffix,
+            event_rules=dict(rules),
             watch=watch,
         )
         if queue is not None:
@@ -295,8 +298,7 @@ _SUFFIXES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDicti
 
 
 def _claim_suffix(name: str, suffix: str) -> None:
-    claimed = _SUFFIXES.setdefault(policy_size.program_run(), {})
-    owner = claimed.setdefault(suffix, name)
+    owner = policy_size.first_claim(_SUFFIXES, suffix, name)
     if owner != name:
         raise SubscriptionArgsError(
             f"event_source_suffix: subscriptions {owner!r} and {name!r} both use the event source"

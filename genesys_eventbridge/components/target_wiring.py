@@ -42,6 +42,9 @@ class TargetContext:
     event_source_suffix: str
     """The stem of fixed physical names: unique per account and region (it holds the stack by
     default), where the component name is the same in every stack of the program."""
+    event_rules: dict[str, aws.cloudwatch.EventRule] = field(default_factory=dict)
+    """Every rule of the subscription by its name, for what several rules share (a queue's
+    policy)."""
     dead_letter_ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources a target must wait for before it may dead-letter (the queue's policy)."""
     watch: Watchlist = field(default_factory=Watchlist)
@@ -85,9 +88,20 @@ class RuleTarget:
     """The target as given: a Lambda ARN, `CALLBACK_TARGET`, an Output, or a typed target."""
 
     @property
+    def key(self) -> str:
+        """The target's key (see target_keys): its target id, the stem of its names."""
+        return self.rule.target_keys[self.index]
+
+    @property
     def logical_name(self) -> str:
-        """`<subscription>-rule-<rule>-target-<index>`: the EventTarget's logical name stem."""
-        return f"rule-{self.rule.name}-target-{self.index}"
+        """`rule-<rule>-target-<key>`: the stem of the logical names of its resources."""
+        return f"rule-{self.rule.name}-target-{self.key}"
+
+    def aliases(self, stem: str) -> list[pulumi.Alias]:
+        """The names earlier releases gave the resource `stem` names now (they counted a
+        rule's targets): a stack deployed by one keeps its queues, log groups and roles."""
+        old = stem.replace(f"-target-{self.key}", f"-target-{self.index}", 1)
+        return [pulumi.Alias(name=old)] if old != stem else []
 
 
 Check = Callable[[str, int, Any, object], None]

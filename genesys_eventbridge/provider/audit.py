@@ -16,11 +16,17 @@ import os
 import stat
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import pulumi
+
+if TYPE_CHECKING:
+    from genesys_eventbridge.provider.genesys import GenesysClient
 
 _WRITE_LOCK = threading.Lock()
 SETTING = "genesyscloud:auditLogPath (GENESYSCLOUD_AUDIT_LOG)"
@@ -203,3 +209,32 @@ def _warn_once(kind: str, message: str) -> None:
         pulumi.log.warn(f"genesys-eventbridge: {message}")
     except Exception:  # noqa: BLE001 - a warning that cannot be shown must not fail either
         pass
+
+
+@contextmanager
+def audited(
+    operation: str, client: GenesysClient, name: str | None, changed: Sequence[str]
+) -> Iterator[AuditRecord]:
+    """Time an operation and write one audit record for it, whether it succeeds or fails."""
+    settings = client.settings
+    record = AuditRecord(
+        operation=operation,
+        integration_id=None,
+        integration_name=name,
+        org_id=None,
+        client_id=settings.client_id,
+        changed_fields=list(changed),
+    )
+    started = time.monotonic()
+    try:
+        yield record
+    except Exception as err:
+        if record.outcome == "ok":
+            record.outcome, record.error = "failed", str(err)
+        raise
+    finally:
+        record.latency_ms = round((time.monotonic() - started) * 1000)
+        record.correlation_id = client.last_correlation_id
+        # Never raises: a log that cannot be written must not turn a done create into a failed
+        # one (the engine would create the integration again on the next `up`).
+        write(record, settings.audit_log_path)

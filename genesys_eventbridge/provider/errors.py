@@ -30,3 +30,7 @@ class AdoptionError(IntegrationError):
 
 class RolledBackError(IntegrationError):
     """Create failed after the POST; the half-created integration was deleted (or could not be)."""
+
+
+class OwnershipError(IntegrationError):
+    """A same-named integration for the resource's event source belongs to something else."""

@@ -13,7 +13,8 @@ from genesys_eventbridge.provider import filter_schema
 from genesys_eventbridge.provider.filter_schema import RuleFilter
 from genesys_eventbridge.provider.genesys.settings import SECRET_FIELDS, SETTING_KEYS
 from genesys_eventbridge.provider.integration_provider import EventBridgeIntegrationProvider
-from genesys_eventbridge.provider.schema import OUTPUTS, RESOURCE_NAME
+from genesys_eventbridge.provider.ownership import owner_of
+from genesys_eventbridge.provider.schema import OUTPUTS, OWNER, RESOURCE_NAME
 
 # The Genesys credentials among the `genesyscloud:` keys. The engine records the stack's config as
 # the default provider's inputs, so one set without --secret would sit in the state in plain text.
@@ -139,6 +140,9 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
                 filter_schema.to_json(args.rule_filters)
             ).apply(filter_schema.encode)
         props[RESOURCE_NAME] = resource_name
+        # Marks what this resource creates as its own, so that only its own leftovers are ever
+        # taken over (never another stack's integration with the same name and event source).
+        props[OWNER] = owner_of(pulumi.get_project(), pulumi.get_stack(), resource_name)
         # Outputs the provider computes: declared as None so the SDK exposes them as attributes.
         props.update(dict.fromkeys(OUTPUTS))
         for optional in ("integration_name", "enabled", "notes", "adopt_integration_id"):

@@ -7,12 +7,11 @@ which calls make it so and how to survive their races.
 
 from __future__ import annotations
 
-import re
-import secrets
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
+from genesys_eventbridge.provider import ownership
 from genesys_eventbridge.provider.errors import ActivationError, IntegrationError
 from genesys_eventbridge.provider.genesys import (
     AmbiguousRequestError,
@@ -65,7 +64,7 @@ def put_config(
         desired = current.model_copy(
             update={
                 "name": name or inputs.get("integration_name") or current.name,
-                "notes": inputs.get("notes"),
+                "notes": ownership.mark_notes(inputs.get("notes"), inputs.get(ownership.OWNER)),
                 "properties": properties,
                 "version": version,
                 "advanced": current.advanced or {},
@@ -78,6 +77,29 @@ def put_config(
                 raise
             version = None  # someone else wrote in between: read the new version and try again
     raise AssertionError("unreachable")
+
+
+def converge(
+    client: GenesysClient,
+    integration: Integration,
+    inputs: Mapping[str, Any],
+    version: int | None,
+    before_enable: Callable[[], None] | None = None,
+    *,
+    config: IntegrationConfig | None = None,
+) -> tuple[Integration, int | None]:
+    """PUT the config (on `config` when just read), call `before_enable`, then bring
+    intendedState to `enabled` (waiting for ACTIVE); return the integration and the config
+    version written."""
+    written = put_config(client, integration.id, inputs, version=version, current=config).version
+    if before_enable is not None:
+        before_enable()
+    want: Literal["ENABLED", "DISABLED"] = "ENABLED" if inputs["enabled"] else "DISABLED"
+    if integration.intended_state != want:
+        integration = client.set_intended_state(integration.id, want)
+    if inputs["enabled"]:
+        integration = wait_until_active(client, integration.id, client.settings.activation_timeout)
+    return integration, written
 
 
 def wait_until_active(client: GenesysClient, integration_id: str, timeout: float) -> Integration:
@@ -124,24 +146,13 @@ def wait_until_gone(
         pause = min(pause * 2, POLL_MAX)
 
 
-def provisional_name(name: str) -> str:
-    """A name no other integration has, used from POST until the config PUT sets the real one."""
-    return f"{name} (creating {secrets.token_hex(4)})"
-
-
-def is_provisional_of(name: str, candidate: str | None) -> bool:
-    """Whether `candidate` is a provisional name (see provisional_name) made for `name`."""
-    return candidate is not None and bool(
-        re.fullmatch(re.escape(name) + r" \(creating [0-9a-f]{8}\)", candidate)
-    )
-
-
 def post_provisional(
-    client: GenesysClient, name: str
+    client: GenesysClient, name: str, owner: str | None = None
 ) -> tuple[str, Integration | AmbiguousRequestError]:
-    """POST a new integration under a provisional name; return the name and the integration, or
-    the AmbiguousRequestError when the reply was lost (see reconcile_lost_post)."""
-    marker = provisional_name(name)
+    """POST a new integration under a provisional name marked as `owner`'s; return the name and
+    the integration, or the AmbiguousRequestError when the reply was lost (see
+    reconcile_lost_post)."""
+    marker = ownership.provisional_name(name, owner)
     try:
         return marker, client.create_integration(marker)
     except AmbiguousRequestError as err:

@@ -28,6 +28,9 @@ INPUTS = (
 )
 # The Pulumi resource name, passed by EventBridgeIntegration so check() can auto-name.
 RESOURCE_NAME = "resource_name"
+# Who declares the integration, `<project>/<stack>/<resource name>`, passed by
+# EventBridgeIntegration: the owner marker that lets a create prove a leftover is its own.
+OWNER = "owner"
 # Changing these points the integration at another partner event source: Genesys cannot move it.
 REPLACE_ON_CHANGE = ("aws_account_id", "aws_region", "event_source_suffix")
 UPDATE_IN_PLACE = ("topics", "integration_name", "notes", "enabled")
@@ -226,6 +229,9 @@ def check_inputs(
     resource_name = news.get(RESOURCE_NAME)
     if isinstance(resource_name, str):
         inputs[RESOURCE_NAME] = resource_name
+    owner = news.get(OWNER)
+    if isinstance(owner, str) and owner:
+        inputs[OWNER] = owner
     # An integration adopted once keeps its Genesys name, even after adopt_integration_id goes.
     adopting = inputs.get("adopt_integration_id") is not None or bool(
         olds.get("adopt_integration_id")

@@ -29,6 +29,7 @@ import pytest
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.emulator.catalog import eventbridge_topic_ids
 from genesys_eventbridge.provider import EventBridgeIntegrationProvider
+from genesys_eventbridge.provider.ownership import owner_of, split_notes
 from tests.chaos.engine_model import Resource, StateModel, message_problems, sentence_of
 from tests.chaos.fault_plan import FaultInjector
 from tests.engine.harness import ProviderHost
@@ -91,6 +92,7 @@ class Program:
         n = self.serial()
         news: dict[str, Any] = {
             "resource_name": f"chaos-{slot}",
+            "owner": owner_of("chaos", "test", f"chaos-{slot}"),
             "aws_account_id": rng.choice(["123456789012", "210987654321"]),
             "aws_region": rng.choice(REGIONS),
             "event_source_suffix": f"chaos-{slot}-{n}",
@@ -145,7 +147,7 @@ def config_mismatches(emu: GenesysEmulator, resource: Resource, news: dict[str, 
         "awsAccountRegion": (props.get("awsAccountRegion"), news["aws_region"]),
         "eventSourceSuffix": (props.get("eventSourceSuffix"), news["event_source_suffix"]),
         "eventFilter": (sorted(props.get("eventFilter") or []), sorted(news["topics"])),
-        "notes": (config.get("notes") or None, news.get("notes") or None),
+        "notes": (split_notes(config.get("notes"))[0], news.get("notes") or None),
         "intendedState": (
             integration["intendedState"],
             "ENABLED" if news.get("enabled", True) else "DISABLED",
@@ -206,6 +208,10 @@ def run_chaos(
     def worker(index: int) -> None:
         rng = random.Random(f"{SEED}-{index}")
         slots = [f"w{index}s{n}" for n in range(SLOTS_PER_WORKER)]
+        # The next `pulumi up` after a failed create runs in a fresh provider host, whose first
+        # listing shows what the failure left. Of these long-lived hosts, the one that saw the
+        # failure knows it; the other's listing may predate it, so the retry goes there.
+        failed_on: dict[str, ProviderHost] = {}
         while sum(model.ops.values()) < TARGET_OPS and time.monotonic() < deadline:
             slot = rng.choice(slots)
             host = rng.choice(hosts)
@@ -225,7 +231,10 @@ def run_chaos(
                         news["adopt_integration_id"] = seed_id
                 news = without_vanished_adoption(emulator, news)
                 kind = "adopt" if "adopt_integration_id" in news else "create"
+                host = failed_on.pop(slot, host)
                 ok: bool | None = model.create(host, slot, news, kind)
+                if not ok:
+                    failed_on[slot] = host
             elif resource.pending_delete:
                 ok = model.delete(host, slot)
             elif rng.random() < OUT_OF_BAND_RATE:
@@ -307,10 +316,12 @@ def run_chaos(
             news = without_vanished_adoption(emulator, news)
             kind = "adopt" if "adopt_integration_id" in news else "create"
             assert model.create(final, slot, news, kind), model.errors[-1]
-    # Leftovers an error named: the user follows the advice and adopts them.
+    # Leftovers an error named: the user follows the advice and adopts them, unless the next
+    # `pulumi up` already took them over (a resource's own leftover is recovered by its create).
     # (A named one may be gone already: a DELETE held past its timeout can land after the error.)
     exists = {i["id"] for i in emulator.integrations()}
-    leftovers = sorted((model.named_orphans | set(told)) & exists)
+    managed_after = {r.id for r in model.state.values()}
+    leftovers = sorted((model.named_orphans | set(told)) & (exists - managed_after))
     for n, orphan in enumerate(leftovers):
         slot = f"named-orphan-{n}"
         news = {**program.declare(slot, random.Random(n)), "adopt_integration_id": orphan}

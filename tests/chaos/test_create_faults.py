@@ -134,7 +134,12 @@ def concurrent_creates(hosts: list[ProviderHost], count: int) -> list[str]:
     inputs = [
         checked(
             hosts[n % len(hosts)],
-            {**NEWS, "resource_name": f"r{n}", "event_source_suffix": f"s{n}"},
+            {
+                **NEWS,
+                "resource_name": f"r{n}",
+                "owner": f"t/dev/r{n}",
+                "event_source_suffix": f"s{n}",
+            },
         )
         for n in range(count)
     ]

@@ -87,13 +87,14 @@ def test_every_loss_path_of_every_target_kind_is_alarmed(every_path: Deployment)
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible", queues["cx-dlq"]): 0,
         ("AWS/SQS", "ApproximateAgeOfOldestMessage", queues["cx-dlq"]): 7 * DAY,
         # The made target queue (14 days) and its own DLQ; your queue (its retention unknown).
-        ("AWS/SQS", "ApproximateAgeOfOldestMessage", queues["cx-rule-sqs-target-0-queue"]): 7 * DAY,
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", queues["cx-rule-sqs-target-sqs-queue"]): 7
+        * DAY,
         (
             "AWS/SQS",
             "ApproximateNumberOfMessagesVisible",
-            queues["cx-rule-sqs-target-0-queue-dlq"],
+            queues["cx-rule-sqs-target-sqs-queue-dlq"],
         ): 0,
-        ("AWS/SQS", "ApproximateAgeOfOldestMessage", queues["cx-rule-sqs-target-0-queue-dlq"]): 7
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", queues["cx-rule-sqs-target-sqs-queue-dlq"]): 7
         * DAY,
         ("AWS/SQS", "ApproximateAgeOfOldestMessage", "orders"): 2 * DAY,
         # Firehose: records not reaching S3 (dropped after 24 h), made and yours.
@@ -179,8 +180,8 @@ def test_too_many_distinct_machines_for_one_role_policy_are_refused_at_preview()
 
 def test_alarm_descriptions_say_what_was_lost_and_where(every_path: Deployment) -> None:
     described = {a.name: a.inputs["alarmDescription"] for a in every_path.of_type(ALARM)}
-    assert "rule 'sqs' target 0 (queue)" in described["cx-alarm-rule-sqs-target-0-queue-age"]
-    assert "SQS deletes them" in described["cx-alarm-rule-sqs-target-0-queue-age"]
+    assert "rule 'sqs' target 0 (queue)" in described["cx-alarm-rule-sqs-target-sqs-queue-age"]
+    assert "SQS deletes them" in described["cx-alarm-rule-sqs-target-sqs-queue-age"]
     dropped = described["cx-alarm-callback-DestinationDeliveryFailures"]
     assert "they are lost" in dropped
     assert json.dumps(described)  # plain strings, no Output left unresolved

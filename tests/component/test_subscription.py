@@ -20,6 +20,7 @@ from genesys_eventbridge.components import (
     SubscriptionArgsError,
 )
 from genesys_eventbridge.components.patterns import PatternError, build_pattern, pattern_json
+from genesys_eventbridge.components.target_keys import derived_key
 from tests.mocking import (
     ACCOUNT_ID,
     CALLER_IDENTITY,
@@ -41,6 +42,7 @@ ACD_START = "v2.detail.events.conversation.{id}.acd.start"
 AUDITS = "v2.audits.entitytype.{id}.entityid.{id}"
 TOPICS = [CUSTOMER_START, CUSTOMER_END, ACD_START, AUDITS]
 EXTERNAL_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:existing-consumer"
+EXTERNAL_KEY = derived_key(EXTERNAL_ARN)  # its target id and the stem of its names
 
 BUS = "aws:cloudwatch/eventBus:EventBus"
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -121,7 +123,7 @@ def test_default_subscription_declares_exactly_its_children(default: Deployment)
             (INTEGRATION_TYPE, "cx-events-integration"),
             (BUS, "cx-events-bus"),
             (RULE, "cx-events-rule-default"),
-            (TARGET, "cx-events-rule-default-target-0"),
+            (TARGET, "cx-events-rule-default-target-subscription-callback"),
             (PERMISSION, "cx-events-invoke-callback"),
             (INVOKE_CONFIG, "cx-events-callback-async"),
             (ROLE, "cx-events-role"),
@@ -186,7 +188,7 @@ def test_rule_and_target_sit_on_the_partner_bus(default: Deployment) -> None:
     assert target.inputs["eventBusName"] == source_name()
     assert target.inputs["rule"] == rule.outputs["name"]
     assert target.inputs["arn"] == function.outputs["arn"]
-    assert target.inputs["targetId"] == "callback"
+    assert target.inputs["targetId"] == "subscription-callback"
 
 
 def test_default_rule_pins_source_and_every_topic(default: Deployment) -> None:
@@ -328,6 +330,7 @@ def test_given_account_region_and_integration_settings_pass_through() -> None:
     inputs = deployment.one(INTEGRATION_TYPE).inputs
     assert {k: inputs[k] for k in inputs if k not in ("__provider", "topics")} == {
         "resource_name": "cx-events-integration",
+        "owner": "genesys/test/cx-events-integration",  # project/stack/resource
         "aws_account_id": ACCOUNT_ID,
         "aws_region": "eu-west-1",
         "event_source_suffix": "prod.cx_1",
@@ -378,7 +381,7 @@ def test_event_source_suffix_defaults_to_stack_and_sanitized_name(
 
 def test_existing_lambda_arn_gets_permission_target_and_async_config() -> None:
     deployment = run_program(subscribe(lambda_arn=EXTERNAL_ARN))
-    for typ in (FUNCTION, ROLE, ROLE_POLICY, LOG_GROUP):
+    for typ in (FUNCTION, ROLE, LOG_GROUP):
         assert deployment.of_type(typ) == [], typ
     assert deployment.one(TARGET).inputs["arn"] == EXTERNAL_ARN
     assert deployment.one(PERMISSION).inputs["function"] == EXTERNAL_ARN
@@ -398,7 +401,21 @@ def test_existing_lambda_arn_gets_permission_target_and_async_config() -> None:
         "Action": "sqs:SendMessage",
         "Resource": deployment.one(QUEUE).outputs["arn"],
     }
-    assert deployment.one(QUEUE_POLICY).urn in config.dependencies
+    # Lambda checks the role itself when the config is set (AWS documents the
+    # InvalidParameterValueException "The destination ARN ... is invalid" otherwise): the
+    # function's own role gets an inline policy allowing exactly that send, first.
+    send = deployment.one(ROLE_POLICY)
+    assert send.inputs["role"] == "existing-consumer-role"
+    assert send.inputs["name"] == "genesys-eventbridge-test-cx-events-callback-dlq-send"
+    assert json.loads(send.inputs["policy"])["Statement"] == [
+        {
+            "Sid": "OnFailureDestination",
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": deployment.one(QUEUE).outputs["arn"],
+        }
+    ]
+    assert {deployment.one(QUEUE_POLICY).urn, send.urn} <= set(config.dependencies)
     assert deployment.outputs["lambda_arn"] == EXTERNAL_ARN
     assert deployment.outputs["role_arn"] is None
 
@@ -518,27 +535,27 @@ def test_each_function_gets_one_permission_for_all_rules(matrix: Deployment) -> 
         (t.inputs["rule"], t.inputs["targetId"], t.inputs["arn"]) for t in matrix.of_type(TARGET)
     }
     assert targets == {
-        ("cx-events-customer", "callback", callback),
-        ("cx-events-queue", "callback", callback),
-        ("cx-events-queue", "target-1", EXTERNAL_ARN),
-        ("cx-events-audits", "target-0", EXTERNAL_ARN),
+        ("cx-events-customer", "subscription-callback", callback),
+        ("cx-events-queue", "subscription-callback", callback),
+        ("cx-events-queue", EXTERNAL_KEY, EXTERNAL_ARN),
+        ("cx-events-audits", EXTERNAL_KEY, EXTERNAL_ARN),
     }
     permissions = sorted(
         (p.name, p.inputs["sourceArn"], p.inputs["function"]) for p in matrix.of_type(PERMISSION)
     )
     assert permissions == [
         ("cx-events-invoke-callback", rules_of(matrix), callback),
-        ("cx-events-invoke-fn-1", rules_of(matrix), EXTERNAL_ARN),
+        (f"cx-events-invoke-{EXTERNAL_KEY}", rules_of(matrix), EXTERNAL_ARN),
     ]
     configs = sorted((c.name, c.inputs["functionName"]) for c in matrix.of_type(INVOKE_CONFIG))
     assert configs == [
         ("cx-events-callback-async", matrix.one(FUNCTION).outputs["arn"]),
-        ("cx-events-fn-1-async", EXTERNAL_ARN),
+        (f"cx-events-{EXTERNAL_KEY}-async", EXTERNAL_ARN),
     ]
     by_target = {t.name: t for t in matrix.of_type(TARGET)}
     assert (
-        matrix.named("cx-events-invoke-fn-1").urn
-        in by_target["cx-events-rule-audits-target-0"].dependencies
+        matrix.named(f"cx-events-invoke-{EXTERNAL_KEY}").urn
+        in by_target[f"cx-events-rule-audits-target-{EXTERNAL_KEY}"].dependencies
     )
     assert {t.inputs["eventBusName"] for t in matrix.of_type(TARGET)} == {source_name()}
     assert matrix.outputs["rule_arns"] == rule_arns

@@ -267,7 +267,7 @@ def test_an_event_arrives_at_every_moto_routed_kind(
     put(moto["events"], other, "not-selected")
 
     # SQS: the queue the component made (not its dead-letter queue) holds the event, once.
-    (queue,) = [q for q in declared.of_type(QUEUE) if q.name.endswith("-target-0-queue")]
+    (queue,) = [q for q in declared.of_type(QUEUE) if q.name.endswith("-target-sqs-queue")]
     url = moto["sqs"].get_queue_url(QueueName=queue_name(queue))["QueueUrl"]
     received = drain(moto["sqs"], url)
     assert [m["detail"]["testLabel"] for m in received] == ["selected"]

@@ -22,6 +22,7 @@ from genesys_eventbridge.components import (
     SubscriptionArgs,
     SubscriptionArgsError,
 )
+from genesys_eventbridge.components.target_keys import rule_target_keys
 from genesys_eventbridge.components.targets import (
     ApiKeyAuth,
     BasicAuth,
@@ -137,8 +138,15 @@ def every_kind() -> Deployment:
     )
 
 
-def child(name: str) -> str:
-    return f"cx-events-rule-{name}"
+def child(name: str, rules: list[RuleArgs] = RULES) -> str:
+    """The logical name of `<rule>-target-<index>[-<what>]`: a target is named by its key."""
+    match = re.fullmatch(r"(.+?)-target-([0-9]+)(-.*)?", name)
+    if match is None:
+        return f"cx-events-rule-{name}"
+    rule, index, rest = match.group(1), int(match.group(2)), match.group(3) or ""
+    [given] = [r for r in rules if r.name == rule]
+    key = rule_target_keys(rule, list(given.targets or ["callback"]))[index]
+    return f"cx-events-rule-{rule}-target-{key}{rest}"
 
 
 def rule_arn(rule: str) -> str:
@@ -249,10 +257,13 @@ def test_your_fifo_queue_gets_the_rule_only_policy_and_a_message_group(
     target = every_kind.named(child("sqs-target-1"))
     assert target.inputs["arn"] == OWN_QUEUE
     assert target.inputs["sqsTarget"] == {"messageGroupId": "cx"}
-    policy = every_kind.named(child("sqs-target-1-queue-policy"))
-    assert (
-        policy.inputs["queueUrl"] == f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/orders.fifo"
-    )
+    # Named after the queue (one policy per queue, whichever rules send to it).
+    [policy] = [
+        p
+        for p in every_kind.of_type(QUEUE_POLICY)
+        if p.inputs["queueUrl"] == f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/orders.fifo"
+    ]
+    assert policy.name.startswith("cx-events-queue-policy-")
     assert only_statement(document(policy))["Resource"] == OWN_QUEUE
 
 
@@ -329,7 +340,7 @@ def test_step_functions_target_may_only_start_that_machine(every_kind: Deploymen
 
 def test_log_groups_share_one_logs_resource_policy_for_the_bus(every_kind: Deployment) -> None:
     group = every_kind.named(child("logs-target-0-logs"))
-    assert group.inputs["name"] == "/aws/events/test-cx-events/logs-0"
+    assert group.inputs["name"] == "/aws/events/test-cx-events/logs/logs"  # rule, then key
     assert group.inputs["retentionInDays"] == 30
     policy = every_kind.one(LOGS_POLICY)
     statement = only_statement(json.loads(policy.inputs["policyDocument"]))
@@ -465,10 +476,12 @@ def test_todays_target_forms_still_declare_the_same_resources() -> None:
         )
     )
     targets = {r.name: r.inputs for r in deployment.of_type(TARGET)}
-    assert targets[child("a-target-0")]["targetId"] == "callback"
-    assert targets[child("a-target-0")]["arn"] == deployment.outputs["lambda_arn"]
-    assert targets[child("a-target-1")]["targetId"] == "target-1"
-    assert targets[child("a-target-1")]["arn"] == FUNCTION
+    rules = [RuleArgs(name="a", targets=["callback", FUNCTION])]
+    callback, function = child("a-target-0", rules), child("a-target-1", rules)
+    assert targets[callback]["targetId"] == "subscription-callback"
+    assert targets[callback]["arn"] == deployment.outputs["lambda_arn"]
+    assert targets[function]["targetId"].startswith("lambda-")
+    assert targets[function]["arn"] == FUNCTION
     assert len(deployment.of_type(PERMISSION)) == 2
     # Only the callback's own role: Lambda targets need no delivery role.
     assert [r.name for r in deployment.of_type(ROLE)] == ["cx-events-role"]
@@ -675,22 +688,19 @@ def test_two_stacks_in_one_account_name_their_target_resources_apart(
 def test_a_firehose_prefix_with_expressions_is_writable_where_firehose_writes() -> None:
     # Firehose expands `!{timestamp:...}` into the key (genesys/2026/12/01/...): a policy on the
     # literal `genesys/!{timestamp:yyyy/MM/dd}/*` would deny every write.
+    rules = [
+        RuleArgs(
+            name="firehose",
+            targets=[FirehoseTarget(bucket_arn=BUCKET, prefix="genesys/!{timestamp:yyyy/MM/dd}/")],
+        )
+    ]
     deployment = run_program(
         lambda: GenesysEventBridgeSubscription(
             "cx-events",
             SubscriptionArgs(
                 topics=TOPICS,
                 aws_region=REGION,
-                rules=[
-                    RuleArgs(
-                        name="firehose",
-                        targets=[
-                            FirehoseTarget(
-                                bucket_arn=BUCKET, prefix="genesys/!{timestamp:yyyy/MM/dd}/"
-                            )
-                        ],
-                    )
-                ],
+                rules=rules,
             ),
         )
     )
@@ -712,7 +722,9 @@ def test_a_made_queue_keeps_messages_as_long_as_configured() -> None:
             ),
         )
     )
-    assert deployed.named(child("sqs-target-0-queue")).inputs["messageRetentionSeconds"] == 3600
+    rules = [RuleArgs(name="sqs", targets=[SqsTarget(message_retention_seconds=3600)])]
+    queue = deployed.named(child("sqs-target-0-queue", rules))
+    assert queue.inputs["messageRetentionSeconds"] == 3600
     # Its dead-letter queue still keeps what the redrive moves there for the longest SQS allows.
-    dlq = deployed.named(child("sqs-target-0-queue-dlq"))
+    dlq = deployed.named(child("sqs-target-0-queue-dlq", rules))
     assert dlq.inputs["messageRetentionSeconds"] == 14 * 24 * 3600

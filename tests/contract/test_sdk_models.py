@@ -13,6 +13,7 @@ import httpx
 
 from genesys_eventbridge.emulator import GenesysEmulator, catalog, topic_models
 from genesys_eventbridge.provider import filter_schema
+from genesys_eventbridge.provider.ownership import split_notes
 from tests.contract import sdk
 from tests.engine.integration_host import NEWS, TOPICS, checked, start_host
 from tests.samples import load_samples
@@ -100,7 +101,9 @@ def test_every_request_and_reply_has_only_sdk_model_keys(
     [post] = [r for r in emulator.requests if r.method == "POST" and r.path.endswith("ions")]
     assert set(post.body) == {"integrationType", "name"}
     puts = [r.body for r in emulator.requests if r.method == "PUT" and r.status == 200]
-    assert puts[0]["notes"] == "owned by CX" and puts[-1]["notes"] == "n2"
+    # ... with the owner marker after the user's notes (read back without it).
+    assert split_notes(puts[0]["notes"]) == ("owned by CX", NEWS["owner"])
+    assert split_notes(puts[-1]["notes"]) == ("n2", NEWS["owner"])
 
 
 def test_the_emulators_topic_models_are_the_sdks() -> None:

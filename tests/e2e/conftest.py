@@ -48,6 +48,15 @@ def e2e_emulator() -> Iterator[GenesysEmulator]:
         yield emu
 
 
+@pytest.fixture
+def emulator(e2e_emulator: GenesysEmulator) -> GenesysEmulator:
+    """The module's emulator, emptied for this test."""
+    for integration in e2e_emulator.integrations():
+        e2e_emulator.delete_integration(integration["id"])
+    e2e_emulator.reset_log()
+    return e2e_emulator
+
+
 WorkspaceFactory = Callable[..., Workspace]
 
 

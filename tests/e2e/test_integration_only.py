@@ -7,8 +7,6 @@ import re
 import time
 from typing import Any
 
-import pytest
-
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.provider.genesys import GenesysClient, Settings
 from tests.e2e.cli import Workspace
@@ -20,15 +18,6 @@ ENDS = [
 ]
 AUDITS = ["v2.audits.entitytype.{id}.entityid.{id}"]
 PRESENCE = "v2.users.{id}.presence"
-
-
-@pytest.fixture
-def emulator(e2e_emulator: GenesysEmulator) -> GenesysEmulator:
-    """The module's emulator, emptied for this test."""
-    for integration in e2e_emulator.integrations():
-        e2e_emulator.delete_integration(integration["id"])
-    e2e_emulator.reset_log()
-    return e2e_emulator
 
 
 def integrations(entries: list[dict[str, Any]]) -> dict[str, Any]:

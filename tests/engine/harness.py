@@ -54,6 +54,17 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import provider_pb2_grpc
 
+# The host reports a failure with its whole traceback in the gRPC status details: a long one
+# (chained exceptions, a nested error) passes the Python client's 8 KiB metadata default and
+# reaches the test as "Stream removed (received metadata size exceeds soft limit ...)" instead
+# of the error. The CLI's Go client allows 16 MiB; so does the harness.
+_METADATA_LIMIT = 16 * 1024 * 1024
+CHANNEL_OPTIONS = [
+    *_GRPC_CHANNEL_OPTIONS,
+    ("grpc.max_metadata_size", _METADATA_LIMIT),
+    ("grpc.absolute_max_metadata_size", _METADATA_LIMIT),
+]
+
 __all__ = [
     "DEFAULT_DEADLINE",
     "PROVIDER_KEY",
@@ -313,9 +324,7 @@ class ProviderHost:
                 )
         try:
             self.port = self._wait_for_port()
-            self._channel = grpc.insecure_channel(
-                f"127.0.0.1:{self.port}", options=_GRPC_CHANNEL_OPTIONS
-            )
+            self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}", options=CHANNEL_OPTIONS)
             grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
             self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
             self.plugin_info = self._call("GetPluginInfo", empty_pb2.Empty())

@@ -15,6 +15,7 @@ TOPICS = [
 ]
 NEWS: dict[str, Any] = {
     "resource_name": "contact-centre",
+    "owner": "tests/dev/contact-centre",
     "aws_account_id": "123456789012",
     "aws_region": "eu-west-1",
     "event_source_suffix": "cc-prod",

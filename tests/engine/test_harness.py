@@ -118,6 +118,17 @@ def test_provider_exception_surfaces_as_engine_error(host: ProviderHost, store: 
     assert host.check({}, {"name": "still-alive"})[1] == []
 
 
+def test_an_error_longer_than_grpcs_default_metadata_limit_still_arrives(
+    host: ProviderHost,
+) -> None:
+    # The host sends the traceback in the status details; past 8 KiB a default Python gRPC
+    # client drops it and reports "Stream removed (received metadata size exceeds ...)".
+    reason = "x" * 12_000
+    with pytest.raises(EngineError) as caught:
+        host.create({"name": "doomed", "fail": reason})
+    assert caught.value.message == f"ValueError: toy toy failed: {reason}"
+
+
 def test_four_concurrent_creates_run_in_parallel(host: ProviderHost, store: Path) -> None:
     delay = 0.5
     started = time.monotonic()

@@ -267,6 +267,16 @@ def test_the_readme_targets_example_is_valid_input() -> None:
     assert len(result.of_type(CONNECTION)) == 1
 
 
+def test_two_made_queues_of_a_rule_need_keys_which_name_their_targets() -> None:
+    with pytest.raises(Exception) as caught:
+        stack({"kind": "sqs"}, {"kind": "sqs"})
+    assert "targets[0] and targets[1] would both be known as 'sqs'" in str(caught.value)
+    assert "give each a distinct `key`" in str(caught.value)
+    result = stack({"kind": "sqs", "key": "orders"}, {"kind": "sqs", "key": "refunds"})
+    ids = sorted(t.inputs["targetId"] for t in result.of_type(TARGET))
+    assert ids == ["orders", "refunds"]
+
+
 def test_stream_and_queue_options_reach_the_resources_from_stack_config() -> None:
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     result = stack(
@@ -284,7 +294,7 @@ def test_stream_and_queue_options_reach_the_resources_from_stack_config() -> Non
     assert s3["errorOutputPrefix"] == "failed/" and s3["kmsKeyArn"] == key
     assert "processingConfiguration" not in s3
     queues = {q.name: q.inputs for q in result.of_type("aws:sqs/queue:Queue")}
-    assert queues["cx-rule-r-target-0-queue"]["messageRetentionSeconds"] == 86400
+    assert queues["cx-rule-r-target-sqs-queue"]["messageRetentionSeconds"] == 86400
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,13 @@ class _Delivery:
     retry_policy: RetryPolicyArgs | None = None
     """This target's retries; default: the subscription's `retry_policy`."""
 
+    key: str | None = None
+    """What names this target across edits: its EventBridge target id and the names of the
+    resources made for it (1-40 of letters, digits, `.`, `-`, `_`). Default: derived from the
+    kind and the ARN or endpoint it delivers to (or the kind alone for a queue or log group the
+    component makes); give one when two targets of a rule would get the same, or when the ARN
+    is an Output (it then keeps its position)."""
+
 
 @dataclass(kw_only=True, frozen=True)
 class LambdaTarget(_Delivery):
@@ -112,7 +119,7 @@ class LogGroupTarget(_Delivery):
     """A CloudWatch Logs group, with the Logs resource policy EventBridge needs to write there."""
 
     log_group_arn: pulumi.Input[str] | None = None
-    """Your group's ARN (without `:*`); None makes `/aws/events/<subscription>/<rule>`."""
+    """Your group's ARN (without `:*`); None makes `/aws/events/<suffix>/<rule>/<key>`."""
 
     retention_in_days: int = 30
     """For a group the component makes: its retention (a CloudWatch period)."""

@@ -73,11 +73,13 @@ class _TargetConfig(_Camel):
     input_path: str | None = None
     input_transformer: InputTransformerConfig | None = None
     retry_policy: TargetRetryConfig | None = None
+    key: str | None = None
 
     def _delivery(self) -> dict[str, Any]:
         transformer = self.input_transformer
         retry = self.retry_policy
         return {
+            "key": self.key,
             "input_path": self.input_path,
             "input_transformer": t.InputTransformerArgs(
                 input_paths=dict(transformer.input_paths),

@@ -260,7 +260,12 @@ def declare_stream(
         region=ctx.region,
         tags=ctx.tags,
         opts=pulumi.ResourceOptions(
-            parent=ctx.component, depends_on=[policy, log_stream], delete_before_replace=True
+            parent=ctx.component,
+            depends_on=[policy, log_stream],
+            delete_before_replace=True,
+            # A stream made when targets were named by position keeps its resource and name.
+            aliases=rt.aliases(logical) or None,
+            ignore_changes=["name"],
         ),
     )
     watched.made_stream(ctx, rt, stream.name, target.buffering_interval_seconds)

@@ -48,8 +48,11 @@ def kind_role_policy(kind: str, resource_arns: Sequence[str]) -> dict[str, Any]:
     return {"Version": VERSION, "Statement": [{**statements[0], "Resource": only}]}
 
 
-def sqs_target_queue_policy(queue_arn: str, rule_arn: str, account_id: str) -> dict[str, Any]:
-    """Let EventBridge send to the queue only on behalf of this one rule of this account."""
+def sqs_target_queue_policy(
+    queue_arn: str, rule_arn: str | list[str], account_id: str
+) -> dict[str, Any]:
+    """Let EventBridge send to the queue only on behalf of these rules of this account (one
+    statement, so that one policy serves every rule of a subscription that targets the queue)."""
     return {
         "Version": VERSION,
         "Statement": [

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from genesys_eventbridge.components.scope import keeping_data
 from genesys_eventbridge.components.target_wiring import RuleTarget, TargetContext
 from genesys_eventbridge.components.targets import policies, watched
 from genesys_eventbridge.components.targets.args import (
@@ -26,11 +27,12 @@ from genesys_eventbridge.components.targets.args import (
     StepFunctionsTarget,
 )
 from genesys_eventbridge.components.targets.firehose_streams import StreamRole, declare_stream
+from genesys_eventbridge.components.targets.log_groups import LogGroups
+from genesys_eventbridge.components.targets.queue_policies import QueuePolicies
 from genesys_eventbridge.components.targets.roles import DeliveryRoles
 
 # Events that exhausted their retries stay in a dead-letter queue for SQS's maximum, 14 days.
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
-LOG_GROUP_PREFIX = "/aws/events/"
 _AUTONAME_SUFFIX = 8  # pulumi-aws appends `-<7 random characters>`
 _MAX_ROLE_NAME, _MAX_ROLE_PREFIX = 64, 38
 _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX = 80, 54
@@ -53,8 +55,8 @@ class TargetResources:
     CloudWatch Logs resource policy for all its log groups)."""
 
     ctx: TargetContext
-    _logs_policy: aws.cloudwatch.LogResourcePolicy | None = None
-    _log_groups: dict[tuple[str, int], pulumi.Input[str]] = field(default_factory=dict)
+    _log_groups: LogGroups | None = None
+    _queue_policies: QueuePolicies | None = None
     roles: DeliveryRoles | None = None
     stream_role: StreamRole | None = None
 
@@ -69,7 +71,7 @@ class TargetResources:
             watched.state_machine(self.ctx, rt, t.state_machine_arn)
             return self._with_role(rt, "stepFunctions", t.state_machine_arn, [])
         if isinstance(t, LogGroupTarget):
-            return self._logs(rt) if self._logs_policy else [*self._prepare_logs(), *self._logs(rt)]
+            return self._logs(rt)
         if isinstance(t, EventBusTarget):
             return self._with_role(rt, "eventBus", t.event_bus_arn, [])
         if isinstance(t, HttpsTarget):
@@ -101,12 +103,35 @@ class TargetResources:
             parent=self.ctx.component, depends_on=list(depends_on) or None, **kw
         )
 
+    def _holding_data(self, opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
+        args = self.ctx.args
+        return keeping_data(opts, args.retain_data, args.protect_data)
+
+    def _kept(
+        self,
+        rt: RuleTarget,
+        logical: str,
+        depends_on: Sequence[pulumi.Resource] = (),
+        *,
+        fixed_name: bool = False,
+        **kw: Any,
+    ) -> pulumi.ResourceOptions:
+        """Options for a resource made for one target: known by its earlier, positional name
+        too, and (`fixed_name`) keeping the physical name it was created with, so a stack
+        deployed before targets had keys keeps it rather than replacing it."""
+        return self._opts(
+            depends_on,
+            aliases=rt.aliases(logical) or None,
+            ignore_changes=["name"] if fixed_name else None,
+            **kw,
+        )
+
     def target_args(self, rt: RuleTarget) -> dict[str, Any]:
         """The EventTarget arguments every kind shares: rule, bus, retries, DLQ and input."""
         return {
             "rule": rt.event_rule.name,
             "event_bus_name": self.ctx.bus.name,
-            "target_id": f"target-{rt.index}",
+            "target_id": rt.key,
             **delivery_args(self.ctx, rt.spec),
             "region": self.ctx.region,
         }
@@ -126,7 +151,7 @@ class TargetResources:
             opts=self._opts([*waits_for, *self.ctx.dead_letter_ready]),
         )
 
-    def _queue(self, name: str, **kw: Any) -> aws.sqs.Queue:
+    def _queue(self, rt: RuleTarget, name: str, **kw: Any) -> aws.sqs.Queue:
         # Both of an SQS target's queues: encrypted, tagged, named within SQS's limit.
         return aws.sqs.Queue(
             name,
@@ -134,7 +159,7 @@ class TargetResources:
             region=self.ctx.region,
             tags=self.ctx.tags,
             name_prefix=_prefix_if_too_long(name, _MAX_QUEUE_NAME, _MAX_QUEUE_PREFIX),
-            opts=self._opts(),
+            opts=self._holding_data(self._kept(rt, name)),
             **kw,
         )
 
@@ -169,8 +194,9 @@ class TargetResources:
         queue_url: pulumi.Input[str] | None = None
         if t.queue_arn is None:
             dlq_name = self._name(rt, "queue-dlq")
-            dlq = self._queue(dlq_name, message_retention_seconds=DLQ_RETENTION_SECONDS)
+            dlq = self._queue(rt, dlq_name, message_retention_seconds=DLQ_RETENTION_SECONDS)
             queue = self._queue(
+                rt,
                 self._name(rt, "queue"),
                 # SQS deletes expired messages without dead-lettering them: keep them as long
                 # as the dead-letter queues do, unless the user chose otherwise.
@@ -188,7 +214,7 @@ class TargetResources:
                     lambda arn: json.dumps(policies.sqs_redrive_allow_policy(arn))
                 ),
                 region=self.ctx.region,
-                opts=self._opts(),
+                opts=self._kept(rt, f"{dlq_name}-redrive-allow"),
             )
             created += [dlq, queue, redrive_allow]
             watched.made_queue(self.ctx, rt, queue.name, dlq.name, t.message_retention_seconds)
@@ -207,16 +233,10 @@ class TargetResources:
                     resource=self.ctx.component,
                 )
         if queue_url is not None:
-            policy = aws.sqs.QueuePolicy(
-                self._name(rt, "queue-policy"),
-                queue_url=queue_url,
-                policy=pulumi.Output.all(queue_arn, rt.event_rule.arn, self.ctx.account_id).apply(
-                    lambda v: json.dumps(policies.sqs_target_queue_policy(v[0], v[1], v[2]))
-                ),
-                region=self.ctx.region,
-                opts=self._opts(),
-            )
-            created.append(policy)
+            if self._queue_policies is None:
+                self._queue_policies = QueuePolicies(self.ctx)
+            policy, new = self._queue_policies.policy_for(rt, t, queue_arn, queue_url)
+            created += [policy] if new else []
             waits.append(policy)
         sqs_target = (
             aws.cloudwatch.EventTargetSqsTargetArgs(message_group_id=t.message_group_id)
@@ -249,54 +269,16 @@ class TargetResources:
             stream_arn = stream.arn
         return self._with_role(rt, "firehose", stream_arn, created)
 
-    def _prepare_logs(self) -> list[pulumi.Resource]:
-        """Make every group the subscription's rules need, then one Logs resource policy for
-        them all (Logs allows 10 resource policies per region: one per subscription, not per
-        group)."""
-        created: list[aws.cloudwatch.LogGroup] = []
-        given: list[pulumi.Input[str]] = []
-        for rule in self.ctx.args.rules or []:
-            for index, spec in enumerate(rule.targets or []):
-                if not isinstance(spec, LogGroupTarget):
-                    continue
-                if spec.log_group_arn is not None:
-                    self._log_groups[(rule.name, index)] = spec.log_group_arn
-                    given.append(spec.log_group_arn)
-                    continue
-                group = aws.cloudwatch.LogGroup(
-                    f"{self.ctx.name}-rule-{rule.name}-target-{index}-logs",
-                    name=f"{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/{rule.name}-{index}",
-                    retention_in_days=spec.retention_in_days,
-                    region=self.ctx.region,
-                    tags=self.ctx.tags,
-                    opts=self._opts(),
-                )
-                created.append(group)
-                self._log_groups[(rule.name, index)] = group.arn
-        # The groups made here share a prefix: one wildcard entry covers them all, so the
-        # policy does not grow with their number (Logs caps it at 5,120 characters).
-        made = [created[0].arn.apply(self._made_groups)] if created else []
-        document = pulumi.Output.all(self.ctx.bus.arn, self.ctx.account_id, *made, *given)
-        self._logs_policy = aws.cloudwatch.LogResourcePolicy(
-            f"{self.ctx.name}-logs-delivery-policy",
-            policy_name=f"{self.ctx.event_source_suffix}-eventbridge-logs",
-            policy_document=document.apply(_logs_document),
-            region=self.ctx.region,
-            opts=self._opts(),
-        )
-        return [*created, self._logs_policy]
-
-    def _made_groups(self, group_arn: str) -> str:
-        """`arn:...:log-group:/aws/events/<event source suffix>/*` from one made group's ARN."""
-        head = group_arn.split(":log-group:", 1)[0]
-        return f"{head}:log-group:{LOG_GROUP_PREFIX}{self.ctx.event_source_suffix}/*"
-
     def _logs(self, rt: RuleTarget) -> list[pulumi.Resource]:
-        assert self._logs_policy is not None
-        arn = pulumi.Output.from_input(self._log_groups[(rt.rule.name, rt.index)]).apply(
-            lambda value: value.removesuffix(":*")
-        )
-        return [self._event_target(rt, arn, [self._logs_policy])]
+        created: list[pulumi.Resource] = []
+        if self._log_groups is None:
+            # The first logs target declares every group and their one resource policy.
+            self._log_groups = LogGroups(self.ctx)
+            created = self._log_groups.declare()
+        groups = self._log_groups
+        assert groups.policy is not None
+        arn = groups.arn(rt.rule.name, rt.key)
+        return [*created, self._event_target(rt, arn, [groups.policy])]
 
     def _https(self, rt: RuleTarget, t: HttpsTarget) -> list[pulumi.Resource]:
         connection = aws.cloudwatch.EventConnection(
@@ -306,8 +288,12 @@ class TargetResources:
             **_authorization(t),
             region=self.ctx.region,
             # The credentials are inputs of the connection: kept encrypted in state, never output.
-            opts=self._opts(
-                delete_before_replace=True, additional_secret_outputs=["authParameters"]
+            opts=self._kept(
+                rt,
+                self._name(rt, "connection"),
+                fixed_name=True,
+                delete_before_replace=True,
+                additional_secret_outputs=["authParameters"],
             ),
         )
         destination = aws.cloudwatch.EventApiDestination(
@@ -318,7 +304,9 @@ class TargetResources:
             http_method=t.http_method,
             invocation_rate_limit_per_second=t.rate_limit_per_second,
             region=self.ctx.region,
-            opts=self._opts(delete_before_replace=True),
+            opts=self._kept(
+                rt, self._name(rt, "destination"), fixed_name=True, delete_before_replace=True
+            ),
         )
         http = (
             aws.cloudwatch.EventTargetHttpTargetArgs(
@@ -398,18 +386,6 @@ def _authorization(t: HttpsTarget) -> dict[str, Any]:
             )
         ),
     }
-
-
-def _logs_document(values: list[Any]) -> str:
-    bus_arn, account, *groups = values
-    document = json.dumps(policies.logs_resource_policy(groups, bus_arn, account))
-    if len(document) > policies.MAX_LOGS_RESOURCE_POLICY:
-        raise ValueError(
-            f"the CloudWatch Logs resource policy for {len(groups)} log group targets has"
-            f" {len(document)} characters, more than Logs' {policies.MAX_LOGS_RESOURCE_POLICY};"
-            " let the component make the groups or target fewer groups per subscription."
-        )
-    return document
 
 
 def _queue_url(arn: str) -> str:

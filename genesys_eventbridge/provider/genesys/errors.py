@@ -193,11 +193,17 @@ class GenesysError(Exception):
     @property
     def summary(self) -> str:
         """What failed, briefly, to quote inside another error's sentence: method, status, code."""
-        what = self.method or "the request"
+        what = self._request_briefly()
         if self.status is None:
             reason = _clean(self.message)[:120]
             return f"{what} failed: {reason}" if reason else f"{what} failed"
         return f"{what} answered {self.status}" + (f" {self.code}" if self.code else "")
+
+    def _request_briefly(self) -> str:
+        # The token request fails inside any other call: "POST failed" would misname a DELETE.
+        if self.path and self.path.rstrip("/").endswith("/oauth/token"):
+            return "the OAuth token request"
+        return self.method or "the request"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._render()!r})"
@@ -393,7 +399,7 @@ class _ExhaustedError(GenesysError):
     def summary(self) -> str:
         """What failed, briefly: method, problem, the last answer."""
         last = f" ({self.last})" if self.last else ""
-        return f"{self.method or 'the request'} {self.problem}{last}"
+        return f"{self._request_briefly()} {self.problem}{last}"
 
 
 class RateLimitExhaustedError(_ExhaustedError):
