@@ -212,3 +212,17 @@ def test_an_expired_token_is_renewed_alone(emulator: GenesysEmulator) -> None:
     # Token 1 was not renewed: it is still in the pool.
     assert auth.pool_for(settings).tokens()[0] is first
     assert len(auth.pool_for(settings).tokens()) == 2
+
+
+def test_a_429_without_retry_after_pauses_its_token_for_the_default_pause(
+    emulator: GenesysEmulator,
+) -> None:
+    integration_id = emulator.seed_integration("no-retry-after")
+    client = GenesysClient(pool_settings(emulator, size=1))
+    client.get_integration(integration_id)
+    emulator.inject_status(429, count=1, path_contains=integration_id)  # no Retry-After
+    client.get_integration(integration_id)
+    rejected, retried = api_calls(emulator, integration_id)[-2:]
+    assert rejected.status == 429 and retried.status == 200
+    # The one token sat out the default pause, not just the (shorter) backoff step.
+    assert retried.ts - rejected.ts >= pacing.DEFAULT_PAUSE
