@@ -338,6 +338,7 @@ class GenesysClient:
                 params=params,
                 json=json,
             )
+            lease.observe(response)
             if response.status_code == 429:
                 lease.rate_limited(response)
             return response
