@@ -98,9 +98,10 @@ def test_a_count_that_goes_backwards_in_a_window_is_not_believed() -> None:
         told("-5", count="1", reset="60"),
         told("1e3", count="1", reset="60"),
         told("", count="", reset=""),
+        told("²", count="1", reset="60"),  # a digit to str.isdigit(), not to int()
         {pacing.COUNT_HEADER: "999", pacing.RESET_HEADER: "60"},  # no allowed
     ],
-    ids=["none", "word", "zero", "negative", "exponent", "empty", "count-only"],
+    ids=["none", "word", "zero", "negative", "exponent", "empty", "superscript", "count-only"],
 )
 def test_headers_without_a_usable_limit_are_ignored(headers: dict[str, str]) -> None:
     assert pacing.read_budget(headers, wall=WALL) is None

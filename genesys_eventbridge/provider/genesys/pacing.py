@@ -1,15 +1,16 @@
 """Per-token pacing: a sliding window of one token's sends, what the server says about its budget,
 and what a 429 says about its scope.
 
-Genesys limits requests per token and says so on every API reply: `inin-ratelimit-allowed` (requests
-per window), `inin-ratelimit-count` (counted so far) and `inin-ratelimit-reset` (seconds until the
-window resets; a timestamp is read as one too). A Pacer never lets its token send more than its
-limit in any window of WINDOW seconds: the server's `allowed` once a reply has said it, the
-`requestsPerMinute` setting until then. Any fixed or sliding server window inside ours holds at most
-as many requests as ours does, so a large stack waits on its own clock instead of collecting 429s.
-Until the server's window resets, what it counted beyond this process's own sends (the token
-used elsewhere) is spent too. A 429's Retry-After pauses the token it
-was sent with.
+Genesys limits requests per token and states the budget on every API reply:
+`inin-ratelimit-allowed` (requests per window), `inin-ratelimit-count` (counted so far) and
+`inin-ratelimit-reset` (seconds until the window resets: the public SDK documentation shows
+`count: 1` beside `reset: 61`; a Unix timestamp is accepted too, in case). A Pacer never lets its
+token send more than its limit in any window of WINDOW seconds: the server's `allowed` once a
+reply has stated it, the `requestsPerMinute` setting until then. Any fixed or sliding server window
+inside ours holds at most as many requests as ours does, so a large stack waits on its own clock
+(or moves to another token) instead of collecting 429s. Until the server's window resets, what it
+counted beyond this process's own sends (the token used elsewhere) is spent too. A 429's
+Retry-After pauses the token it was sent with.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ MAX_RESET = 2 * WINDOW
 # A reset this large is a Unix timestamp (seconds; milliseconds above the second bound).
 _EPOCH_SECONDS = 1e9
 _EPOCH_MILLISECONDS = 1e12
+_DIGITS = re.compile(r"[0-9]{1,18}")  # ASCII only: str.isdigit() also takes "²"
 
 # Genesys names its limits with keys such as `token.rate.per.minute` (one token) and
 # `org.app.user.rate.per.minute` or `client.credentials.token.rate.per.minute` (wider). Whether an
@@ -53,7 +55,7 @@ _WIDE = re.compile(
 
 @dataclass(frozen=True)
 class Budget:
-    """What one reply said about its token's budget: the limit, and what was left until when."""
+    """What one reply said about its token's budget: the limit, the count and when it resets."""
 
     allowed: int
     # Requests the server has counted in its window (None without a usable count).
@@ -65,7 +67,7 @@ class Budget:
 def _whole(value: str | None) -> int | None:
     """A header's non-negative whole number, or None."""
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 def _seconds_until(value: str | None, wall: float) -> float | None:
