@@ -8,6 +8,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 
 from genesys_eventbridge.emulator import GenesysEmulator
@@ -313,3 +314,28 @@ def test_malformed_rate_limit_headers_leave_the_setting_in_charge(
         client.organization()  # the setting's 3 a minute are spent, as with no headers
     assert time.monotonic() - started < 1  # refused at once, not after a hot loop
     assert len([s for s in scripted.seen if s.path != "/oauth/token"]) == 3
+
+
+def test_a_given_token_spent_elsewhere_is_paced_by_the_count_the_server_states(
+    emulator: GenesysEmulator,
+) -> None:
+    emulator.rate_limit_per_minute = 5
+    integration_id = emulator.seed_integration("shared")
+    GenesysClient(pool_settings(emulator, size=1)).get_integration(integration_id)
+    [token] = emulator.issued_tokens()
+    for _ in range(2):  # other processes spend three of the token's five in all
+        reply = httpx.get(
+            f"{emulator.base_url}/api/v2/organizations/me",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert reply.status_code == 200
+    given = GenesysClient(
+        pool_settings(
+            emulator, size=1, **{"genesyscloud:accessToken": token, "genesyscloud:retryBudget": 1}
+        )
+    )
+    given.get_integration(integration_id)  # count 4 of 5: the server says 3 were spent elsewhere
+    given.get_integration(integration_id)
+    with pytest.raises(RateLimitExhaustedError, match="out of request budget"):
+        given.get_integration(integration_id)  # refused here, not sent for a 429
+    assert emulator.count(status=429) == 0
