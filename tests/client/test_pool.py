@@ -329,11 +329,8 @@ def test_a_given_token_spent_elsewhere_is_paced_by_the_count_the_server_states(
             headers={"Authorization": f"Bearer {token}"},
         )
         assert reply.status_code == 200
-    given = GenesysClient(
-        pool_settings(
-            emulator, size=1, **{"genesyscloud:accessToken": token, "genesyscloud:retryBudget": 1}
-        )
-    )
+    shared: dict[str, Any] = {"genesyscloud:accessToken": token, "genesyscloud:retryBudget": 1}
+    given = GenesysClient(pool_settings(emulator, size=1, **shared))
     given.get_integration(integration_id)  # count 4 of 5: the server says 3 were spent elsewhere
     given.get_integration(integration_id)
     with pytest.raises(RateLimitExhaustedError, match="out of request budget"):
