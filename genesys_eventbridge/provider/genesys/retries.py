@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timezone
+from typing import Any
 
 import httpx
 import tenacity
@@ -38,6 +39,7 @@ from genesys_eventbridge.provider.genesys.errors import (
     parse_error_body,
     sanitize,
 )
+from genesys_eventbridge.provider.genesys.models import ErrorBody
 
 logger = logging.getLogger("genesys_eventbridge.provider.genesys")
 
@@ -337,13 +339,7 @@ def _ambiguous(call: _Call, err: BaseException) -> AmbiguousRequestError:
 def _ambiguous_reply(call: _Call, response: httpx.Response) -> AmbiguousRequestError:
     body = parse_error_body(response)
     return AmbiguousRequestError(
-        (body.text or "") if body else "",
-        status=response.status_code,
-        code=body.code if body else None,
-        context_id=body.context_id if body else None,
-        correlation_id=response.headers.get(CORRELATION_HEADER),
-        method=call.method,
-        path=call.path,
+        (body.text or "") if body else "", **_reply_details(call, response, body)
     )
 
 
@@ -358,13 +354,20 @@ def _exhausted(call: _Call, response: httpx.Response) -> GenesysError:
         attempts=call.attempts,
         budget=call.budget,
         last=last,
-        status=response.status_code,
-        code=body.code if body else None,
-        context_id=body.context_id if body else None,
-        correlation_id=response.headers.get(CORRELATION_HEADER),
-        method=call.method,
-        path=call.path,
+        **_reply_details(call, response, body),
     )
+
+
+def _reply_details(call: _Call, response: httpx.Response, body: ErrorBody | None) -> dict[str, Any]:
+    """The fields of an error that say which call and which reply it was."""
+    return {
+        "status": response.status_code,
+        "code": body.code if body else None,
+        "context_id": body.context_id if body else None,
+        "correlation_id": response.headers.get(CORRELATION_HEADER),
+        "method": call.method,
+        "path": call.path,
+    }
 
 
 def _unavailable(call: _Call, last: str, correlation_id: str | None) -> GenesysError:
