@@ -285,6 +285,30 @@ def test_threads_paced_by_a_stated_limit_get_no_429s_and_stay_within_the_pool(
     assert emulator.token_requests == 4
 
 
+def test_a_new_token_starts_from_the_limit_its_siblings_were_told(
+    emulator: GenesysEmulator,
+) -> None:
+    emulator.rate_limit_per_minute = 1
+    integration_id = emulator.seed_integration("told-new")
+    settings = pool_settings(emulator, size=3, **{"genesyscloud:retryBudget": 5})
+    GenesysClient(settings).get_integration(integration_id)  # token 1 is told: 1 a minute
+    # Both threads wait while token 2 is fetched; its first reply comes 0.2 s after it lands.
+    emulator.inject_delay(0.2, count=1, path_contains="/oauth/token")
+    emulator.latency = 0.2
+    barrier = threading.Barrier(2)
+
+    def work(_: int) -> None:
+        client = GenesysClient(settings)
+        barrier.wait()
+        client.get_integration(integration_id)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(work, range(2)))
+    # Token 2 was not taken twice on the setting's 300 before its own first reply said 1.
+    assert emulator.count(status=429) == 0
+    assert sorted(r.token for r in api_calls(emulator, integration_id)) == [1, 2, 3]
+
+
 @pytest.mark.parametrize(
     "headers",
     [
