@@ -12,9 +12,15 @@ per-token rate limit (300 requests per sliding minute), and reports:
    1, 4 and 10, and for a baseline that makes CX as Code's calls with its pool of 10 tokens
    (bench/baseline_client.py) at concurrency 4 (equal footing) and 10 (Terraform's default
    -parallelism); the provider host's peak RSS;
-3. the provider host's cold start (spawn to first Check answered) beside a bare
+3. 30 creates and 30 deletes, 4 engine calls at once into one host, against a server allowing
+   120 requests a minute per token: the provider told that limit (requestsPerMinute), not told
+   (learning it from the replies' inin-ratelimit-* headers), and not told by a server that keeps
+   those headers to itself;
+4. the provider host's cold start (spawn to first Check answered) beside a bare
    `python -m pulumi.dynamic` (spawn to port printed), median of 5.
-Not a test (pytest collects tests/ only); it takes about ten minutes. docs/benchmark.md has a run.
+Not a test (pytest collects tests/ only); it takes about ten minutes. `--parts` picks parts
+(calls, workload, stated-limit, cold-start), `--pools` the token pool sizes of part 2.
+docs/benchmark.md has a run.
 """
 
 from __future__ import annotations
@@ -57,6 +63,10 @@ NOT_COUNTED = ("/oauth/token", "/api/v2/organizations/me")
 POOL_SIZES = (1, 4, 10)
 BASELINE_CONCURRENCY = (HOST_WORKERS, ENGINE_CONCURRENCY)
 OPS = ("create", "update topics", "delete")
+# The stated-limit part: a server allowing fewer requests per token than the provider's default.
+STATED_RATE = 120
+STATED_N = 30
+PARTS = ("calls", "workload", "stated-limit", "cold-start")
 
 
 def news(n: int, topics: list[str] = TOPICS) -> dict[str, Any]:
@@ -80,12 +90,12 @@ def properties(n: int, topics: list[str]) -> dict[str, Any]:
     }
 
 
-def emulator(rate_limited: bool = True) -> GenesysEmulator:
+def emulator(rate_limited: bool = True, rate: int = RATE_PER_MINUTE) -> GenesysEmulator:
     """A started emulator with the benchmark's latency (and rate limit)."""
     return GenesysEmulator(
         activation_delay=ACTIVATION_DELAY,
         latency=LATENCY,
-        rate_limit_per_minute=RATE_PER_MINUTE if rate_limited else None,
+        rate_limit_per_minute=rate if rate_limited else None,
     ).start()
 
 
@@ -383,6 +393,42 @@ def lower_bound(
     }
 
 
+# -- 3. a limit stated by the server ---------------------------------------------------------------
+
+
+def stated_limit_workload(told: bool, stated: bool = True) -> dict[str, Any]:
+    """STATED_N creates then deletes, HOST_WORKERS engine calls at once into one host (pool 10),
+    against a server allowing STATED_RATE requests a minute per token.
+
+    `told`: genesyscloud:requestsPerMinute is set to STATED_RATE (else the default, 300).
+    `stated`: the server's replies carry its budget headers (else it keeps them to itself).
+    """
+    emu = emulator(rate=STATED_RATE)
+    emu.rate_headers = stated
+    config = {"genesyscloud:tokenPoolSize": "10"}
+    if told:
+        config["genesyscloud:requestsPerMinute"] = str(STATED_RATE)
+    host = host_for(emu, **config)
+    try:
+        start = len(emu.requests)
+        inputs = [checked(host, news(i)) for i in range(STATED_N)]
+
+        def create(i: int) -> tuple[str, dict[str, Any]]:
+            return host.create(inputs[i])
+
+        def keep(i: int, handle: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+            return handle  # creates and deletes only
+
+        def delete(i: int, handle: tuple[str, dict[str, Any]]) -> None:
+            host.delete(*handle)
+
+        name = f"{'told' if told else 'not told'}{'' if stated else ', no budget headers'}"
+        return run_workload(name, STATED_N, HOST_WORKERS, create, keep, delete, emu, start)
+    finally:
+        host.stop()
+        emu.stop()
+
+
 # -- 4. cold start ------------------------------------------------------------------------------
 
 
@@ -442,29 +488,9 @@ def cold_starts() -> dict[str, float]:
 # -- the report ---------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run every part and print the tables."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--integrations", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--no-cold-start", action="store_true", help="skip part 3")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    load = os.getloadavg()
-    results: dict[str, Any] = {
-        "settings": {
-            "latency_s": LATENCY,
-            "rate_limit_per_minute_per_token": RATE_PER_MINUTE,
-            "activation_delay_s": ACTIVATION_DELAY,
-            "engine_concurrency": ENGINE_CONCURRENCY,
-            "integrations": args.integrations,
-            "python": sys.version.split()[0],
-            "load_average_at_start": load,
-        }
-    }
-    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-
-    print(f"1/3 calls per operation (latency {LATENCY * 1000:.0f} ms, no rate limit) ...")
+def report_calls(results: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """Part 1; returns the calls and the round trips per operation of ours (for the bounds)."""
+    print(f"1/4 calls per operation (latency {LATENCY * 1000:.0f} ms, no rate limit) ...")
     per_op = calls_per_operation()
     results["calls_per_operation"] = per_op
     print(f"\n{'operation':<15}{'calls: ours':>12}{'baseline':>9}{'time: ours':>12}{'baseline':>9}")
@@ -482,11 +508,22 @@ def main(argv: list[str] | None = None) -> int:
     # Round trips in sequence: ours sends the create's cap count beside its config PUT.
     ours_trips = {**ours_counts, "create": ours_counts["create"] - 1}
     results["round_trips_per_operation"] = {"ours": ours_trips, "baseline": base_counts}
+    return ours_counts, base_counts
 
+
+def report_workloads(
+    results: dict[str, Any],
+    sizes: list[int],
+    pools: list[int],
+    counts: tuple[dict[str, int], dict[str, int]],
+) -> None:
+    """Part 2: the workload for each size, ours per pool and the baseline."""
+    ours_counts, base_counts = counts
+    ours_trips = {**ours_counts, "create": ours_counts["create"] - 1}
     workloads: dict[str, dict[str, Any]] = {}
-    for n in args.integrations:
-        print(f"\n2/3 workload: {n} integrations, {ENGINE_CONCURRENCY} concurrent engine calls ...")
-        for size in POOL_SIZES:
+    for n in sizes:
+        print(f"\n2/4 workload: {n} integrations, {ENGINE_CONCURRENCY} concurrent engine calls ...")
+        for size in pools:
             print(f"  ours, one provider host, token pool {size} ...", flush=True)
             w = ours_workload(n, size)
             w["bound"] = lower_bound(n, ours_counts, ours_trips, w["token_requests"], HOST_WORKERS)
@@ -513,14 +550,72 @@ def main(argv: list[str] | None = None) -> int:
         )
         for failure in w["failures"][:3]:
             print(f"    failure: {failure}")
-    for n in args.integrations:
+    for n in sizes:
+        if f"{n}: ours, pool 10" not in workloads:
+            continue
         ours = workloads[f"{n}: ours, pool 10"]["total_s"]
         for concurrency in BASELINE_CONCURRENCY:
             base = workloads[f"{n}: baseline, concurrency {concurrency}"]["total_s"]
             print(f"{n}: baseline (concurrency {concurrency}) ÷ ours (pool 10): {base / ours:.2f}x")
 
-    if not args.no_cold_start:
-        print(f"\n3/3 cold start, median of {COLD_STARTS} ...")
+
+def report_stated_limit(results: dict[str, Any]) -> None:
+    """Part 3: a server allowing STATED_RATE a minute per token, the provider told or not."""
+    print(
+        f"\n3/4 {STATED_N} creates + {STATED_N} deletes, {HOST_WORKERS} engine calls at once,"
+        f" server allowing {STATED_RATE} requests a minute per token, pool 10 ..."
+    )
+    runs = {}
+    for told, stated in ((True, True), (False, True), (False, False)):
+        w = stated_limit_workload(told, stated)
+        runs[w["label"]] = w
+    results["stated_limit"] = runs
+    told_total = runs["told"]["total_s"]
+    print(
+        f"\n{'run':<32}{'create':>8}{'delete':>8}{'total':>8}{'calls':>7}{'429s':>6}"
+        f"{'share':>7}{'tokens':>7}{'fail':>5}{'÷told':>7}"
+    )
+    for name, w in runs.items():
+        p = w["phases_s"]
+        print(
+            f"{name:<32}{p['create']:>7.1f}s{p['delete']:>7.1f}s{w['total_s']:>7.1f}s"
+            f"{w['requests']:>7}{w['answered_429']:>6}{w['share_429']:>7.1%}"
+            f"{w['token_requests']:>7}{len(w['failures']):>5}{w['total_s'] / told_total:>6.2f}x"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the parts asked for (every part by default) and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--integrations", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--pools", type=int, nargs="+", default=list(POOL_SIZES))
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--no-cold-start", action="store_true", help="skip the cold start part")
+    args = parser.parse_args(argv)
+    parts = set(args.parts) - ({"cold-start"} if args.no_cold_start else set())
+    began = time.perf_counter()
+    load = os.getloadavg()
+    results: dict[str, Any] = {
+        "settings": {
+            "latency_s": LATENCY,
+            "rate_limit_per_minute_per_token": RATE_PER_MINUTE,
+            "activation_delay_s": ACTIVATION_DELAY,
+            "engine_concurrency": ENGINE_CONCURRENCY,
+            "integrations": args.integrations,
+            "python": sys.version.split()[0],
+            "load_average_at_start": load,
+        }
+    }
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if parts & {"calls", "workload"}:  # the workload's bounds need the calls per operation
+        counts = report_calls(results)
+        if "workload" in parts:
+            report_workloads(results, args.integrations, args.pools, counts)
+    if "stated-limit" in parts:
+        report_stated_limit(results)
+    if "cold-start" in parts:
+        print(f"\n4/4 cold start, median of {COLD_STARTS} ...")
         starts = cold_starts()
         results["cold_start_median_s"] = starts
         for name, seconds in starts.items():

@@ -741,6 +741,36 @@ def test_rate_limit_is_per_token_with_retry_after() -> None:
             assert other.get("/api/v2/organizations/me").status_code == 200
 
 
+def test_every_api_reply_states_its_tokens_budget_and_a_429_says_it_is_spent() -> None:
+    with GenesysEmulator(rate_limit_per_minute=3) as emu:
+        with client_for(emu) as api, client_for(emu) as other:
+            first = api.get("/api/v2/organizations/me")
+            second = api.get("/api/v2/integrations/not-there")  # an error reply states it too
+            theirs = other.get("/api/v2/organizations/me")
+            api.get("/api/v2/organizations/me")
+            limited = api.get("/api/v2/organizations/me")
+            token = http_post(
+                f"{emu.base_url}/oauth/token",
+                auth=(emu.client_id, emu.client_secret),
+                data={"grant_type": "client_credentials"},
+            )
+        budgets = [
+            (r.headers["inin-ratelimit-allowed"], r.headers["inin-ratelimit-count"])
+            for r in (first, second, theirs, limited)
+        ]
+        # Counted per token: the other token's first call is its count 1.
+        assert budgets == [("3", "1"), ("3", "2"), ("3", "1"), ("3", "3")]
+        assert limited.status_code == 429
+        assert 1 <= int(limited.headers["inin-ratelimit-reset"]) <= 60
+        assert all(
+            1 <= int(r.headers["inin-ratelimit-reset"]) <= 60 for r in (first, second, theirs)
+        )
+        assert token.status_code == 200 and "inin-ratelimit-allowed" not in token.headers
+        emu.rate_headers = False  # a server that keeps its budget to itself
+        with client_for(emu) as quiet:
+            assert "inin-ratelimit-allowed" not in quiet.get("/api/v2/organizations/me").headers
+
+
 def test_missing_permission_is_403_naming_it(emu: GenesysEmulator, api: httpx.Client) -> None:
     emu.revoke_permission("integrations:integration:add")
     reply = api.post("/api/v2/integrations", json={"integrationType": {"id": EVENTBRIDGE}})

@@ -35,6 +35,8 @@ ADD = "integrations:integration:add"
 EDIT = "integrations:integration:edit"
 DELETE = "integrations:integration:delete"
 TOKEN_PATH = "/oauth/token"
+# Replies under this prefix carry the calling token's rate-limit budget.
+API_PREFIX = "/api/v2/"
 # The JSON names of the SDK's CreateIntegrationRequest: all a POST /api/v2/integrations may hold.
 CREATE_INTEGRATION_FIELDS = ("id", "name", "integrationType", "selfUri")
 
@@ -195,6 +197,8 @@ class GenesysApi:
             # The change is committed; the client just never hears about it.
             reply = Reply(drop=True)
         reply.headers["inin-correlation-id"] = correlation_id
+        if request.path.startswith(API_PREFIX) and not reply.drop:
+            reply.headers.update(self.authority.rate_headers(request.headers.get("authorization")))
         credential = request.path == TOKEN_PATH
         self.request_log.add(
             RequestRecord(

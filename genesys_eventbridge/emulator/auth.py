@@ -76,6 +76,8 @@ class Authority:
         self._client_secret = client_secret
         self.token_ttl = token_ttl
         self.rate_limit_per_minute = rate_limit_per_minute
+        # Off: replies carry no budget headers (a client that cannot learn its limit from them).
+        self.states_budget = True
         self._permissions: set[str] | None = None if permissions is None else set(permissions)
         self._tokens: dict[str, float] = {}  # token -> monotonic issue time
         self._issued: list[str] = []  # every token ever granted, for leak scans in tests
@@ -181,9 +183,7 @@ class Authority:
             limit = self.rate_limit_per_minute
             if limit is None:
                 return
-            calls = self._calls.setdefault(token, collections.deque())
-            while calls and now - calls[0] >= RATE_WINDOW_SECONDS:
-                calls.popleft()
+            calls = self._window(token, now)
             if len(calls) >= limit:
                 # Whole seconds until the oldest call leaves the window (never 0: retry now fails).
                 retry_after = max(1, math.ceil(calls[0] + RATE_WINDOW_SECONDS - now))
@@ -195,6 +195,44 @@ class Authority:
                     headers={"Retry-After": str(retry_after)},
                 )
             calls.append(now)
+
+    def rate_headers(self, authorization: str | None) -> dict[str, str]:
+        """The budget headers Genesys puts on every API reply for the bearer token's limit.
+
+        `inin-ratelimit-allowed`: requests per window; `inin-ratelimit-count`: requests counted in
+        the window now; `inin-ratelimit-reset`: whole seconds until the window moves on (here, a
+        sliding window: until its oldest counted call leaves it). Empty without a rate limit or a
+        valid token (a refused token has no budget to report).
+        """
+        if authorization_kind(authorization) != "bearer" or authorization is None:
+            return {}
+        token = authorization.split(" ", 1)[1].strip() if " " in authorization else ""
+        now = time.monotonic()
+        with self._lock:
+            limit = self.rate_limit_per_minute
+            issued = self._tokens.get(token)
+            if (
+                limit is None
+                or not self.states_budget
+                or issued is None
+                or now - issued >= self.token_ttl
+            ):
+                return {}
+            calls = self._window(token, now)
+            oldest = calls[0] if calls else now
+            reset = max(1, math.ceil(oldest + RATE_WINDOW_SECONDS - now))
+            return {
+                "inin-ratelimit-allowed": str(limit),
+                "inin-ratelimit-count": str(len(calls)),
+                "inin-ratelimit-reset": str(reset),
+            }
+
+    def _window(self, token: str, now: float) -> collections.deque[float]:
+        """The token's calls in the last window (caller holds the lock)."""
+        calls = self._calls.setdefault(token, collections.deque())
+        while calls and now - calls[0] >= RATE_WINDOW_SECONDS:
+            calls.popleft()
+        return calls
 
     # -- permissions ----------------------------------------------------------------------
 

@@ -193,6 +193,15 @@ class GenesysEmulator:
         self._authority.rate_limit_per_minute = limit
 
     @property
+    def rate_headers(self) -> bool:
+        """Whether API replies state the token's budget (inin-ratelimit-*); True by default."""
+        return self._authority.states_budget
+
+    @rate_headers.setter
+    def rate_headers(self, on: bool) -> None:
+        self._authority.states_budget = on
+
+    @property
     def permissions(self) -> frozenset[str] | None:
         """The granted permissions, or None when all are granted."""
         return self._authority.permissions

@@ -338,6 +338,7 @@ class GenesysClient:
                 params=params,
                 json=json,
             )
+            lease.observe(response)
             if response.status_code == 429:
                 lease.rate_limited(response)
             return response
@@ -363,10 +364,25 @@ class GenesysClient:
             break
         if response.is_success or (missing_ok and response.status_code == 404):
             return response
+        used = [lease.token for lease in leases]
+        raise self._refusal(response, used, method, path, permission, versioned)
+
+    def _refusal(
+        self,
+        response: httpx.Response,
+        used: list[auth.AccessToken],
+        method: str,
+        path: str,
+        permission: str | None,
+        versioned: bool,
+    ) -> GenesysError:
+        """The error for a final reply that is not a success (`used`: the tokens sent, in order)."""
+        settings = self.settings
         secret = settings.client_secret.get_secret_value() if settings.client_secret else None
-        if response.status_code == 401 and token.static:
+        secrets = (*(token.value for token in used), secret)
+        if response.status_code == 401 and used[-1].static:
             body = parse_error_body(response)
-            raise AuthenticationError(
+            return AuthenticationError(
                 (body.text if body else None) or response.reason_phrase,
                 status=401,
                 code=body.code if body else None,
@@ -374,15 +390,15 @@ class GenesysClient:
                 method=method,
                 path=path,
                 action=STATIC_TOKEN_REFUSED,
-                secrets=(*(lease.token.value for lease in leases), secret),
+                secrets=secrets,
             )
-        raise error_from_response(
+        return error_from_response(
             response,
             method=method,
             path=path,
             permission=permission,
             versioned=versioned,
-            secrets=(*(lease.token.value for lease in leases), secret),
+            secrets=secrets,
         )
 
     def _json(self, response: httpx.Response, method: str, path: str) -> Any:

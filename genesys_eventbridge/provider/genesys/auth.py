@@ -113,6 +113,12 @@ class Lease:
     _slot: _Slot
     _pool: TokenPool
 
+    def observe(self, response: httpx.Response) -> None:
+        """Learn the token's budget from the reply's rate-limit headers (if it has usable ones)."""
+        budget = pacing.read_budget(response.headers)
+        if budget is not None:
+            self._pool.learn(self._slot, budget)
+
     def rate_limited(self, response: httpx.Response) -> float:
         """Pause this token (or, for a client-wide limit, every token) for the 429's Retry-After.
 
@@ -134,6 +140,7 @@ class TokenPool:
         self._slots: list[_Slot] = [] if given is None else [_Slot(given, pacing.Pacer())]
         self._fetching = 0
         self._paused_until = 0.0  # a client-wide 429 pauses every token
+        self._told: int | None = None  # the limit the server last stated for a token
 
     def tokens(self) -> list[AccessToken]:
         """The tokens in hand, oldest first."""
@@ -207,8 +214,16 @@ class TokenPool:
                 raise
             with self._cond:
                 self._fetching -= 1
-                self._slots.append(_Slot(token, pacing.Pacer()))
+                # A new token starts from the limit its siblings were told, if any.
+                self._slots.append(_Slot(token, pacing.Pacer(self._told)))
                 self._cond.notify_all()
+
+    def learn(self, slot: _Slot, budget: pacing.Budget) -> None:
+        """Take in what a reply through the token said about its budget."""
+        with self._cond:
+            slot.pacer.learn(budget, time.monotonic())
+            self._told = budget.allowed
+            self._cond.notify_all()
 
     def pause(self, slot: _Slot, until: float, client_wide: bool) -> None:
         """Hold one token, or every token of the client, until the monotonic time `until`."""
@@ -230,6 +245,7 @@ class TokenPool:
         self._slots = [] if self._given is None else [_Slot(self._given, pacing.Pacer())]
         self._fetching = 0
         self._paused_until = 0.0
+        self._told = None
 
 
 _POOLS: dict[_Key, TokenPool] = {}

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timezone
+from typing import Any
 
 import httpx
 import tenacity
@@ -38,6 +39,7 @@ from genesys_eventbridge.provider.genesys.errors import (
     parse_error_body,
     sanitize,
 )
+from genesys_eventbridge.provider.genesys.models import ErrorBody
 
 logger = logging.getLogger("genesys_eventbridge.provider.genesys")
 
@@ -226,108 +228,102 @@ def send_with_retries(
         gate_key=gate_key,
         idempotent=method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent,
     )
-
-    def attempt() -> httpx.Response:
-        call.wait_for_gate()
-        call.attempts += 1
-        try:
-            response = send()
-        except _NOT_SENT as err:
-            call.plan(backoff(call.attempts))
-            logger.info("%s %s: %s (attempt %d)", method, path, _describe(err), call.attempts)
-            raise
-        except _MAYBE_SENT as err:
-            if not call.idempotent:
-                raise _ambiguous(call, err) from err
-            call.plan(backoff(call.attempts))
-            logger.info("%s %s: %s (attempt %d)", method, path, _describe(err), call.attempts)
-            raise
-        except httpx.HTTPError as err:
-            # Anything else (proxy, protocol, decoding, ...) is not worth repeating; a POST that
-            # got this far may have been processed.
-            if not call.idempotent:
-                raise _ambiguous(call, err) from err
-            raise _unavailable(call, _describe(err), None) from err
-        status = response.status_code
-        if status in GATEWAY_STATUSES and not call.idempotent:
-            # A gateway error may come after the upstream committed the request (a 504 is a read
-            # timeout one hop away): as ambiguous as no reply at all.
-            body = parse_error_body(response)
-            raise AmbiguousRequestError(
-                (body.text or "") if body else "",
-                status=status,
-                code=body.code if body else None,
-                context_id=body.context_id if body else None,
-                correlation_id=response.headers.get(CORRELATION_HEADER),
-                method=method,
-                path=path,
-            )
-        if status in RETRY_STATUSES:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            delay = (
-                max(retry_after, backoff_step(call.attempts))
-                if retry_after is not None
-                else backoff(call.attempts)
-            )
-            if status == 429 and call.gate_key is not None:
-                GATE.hold(call.gate_key, time.monotonic() + delay)
-            # Quote the server's wait only when it, not our floor, is what the budget cannot cover.
-            call.plan(delay, told=retry_after is not None and retry_after >= delay)
-            logger.info(
-                "%s %s answered %d (correlation id %s, attempt %d); retrying in %.2f s",
-                method,
-                path,
-                status,
-                sanitize(response.headers.get(CORRELATION_HEADER) or "-"),
-                call.attempts,
-                delay,
-            )
-        return response
-
-    def retryable(state: tenacity.RetryCallState) -> bool:
-        outcome = state.outcome
-        if outcome is None:
-            return False
-        if outcome.failed:
-            return isinstance(outcome.exception(), (*_NOT_SENT, *_MAYBE_SENT))
-        return outcome.result().status_code in RETRY_STATUSES
-
-    def give_up(state: tenacity.RetryCallState) -> httpx.Response:
-        outcome = state.outcome
-        assert outcome is not None
-        if outcome.failed:
-            exc = outcome.exception()
-            assert exc is not None
-            raise _unavailable(call, _describe(exc), None) from exc
-        response: httpx.Response = outcome.result()
-        body = parse_error_body(response)
-        last = f"{response.status_code}" + (f" {body.code}" if body and body.code else "")
-        cls = RateLimitExhaustedError if response.status_code == 429 else ServiceUnavailableError
-        raise cls(
-            call.why_stop or ((body.text or "") if body else ""),
-            waited=call.waited(),
-            attempts=call.attempts,
-            budget=call.budget,
-            last=last,
-            status=response.status_code,
-            code=body.code if body else None,
-            context_id=body.context_id if body else None,
-            correlation_id=response.headers.get(CORRELATION_HEADER),
-            method=method,
-            path=path,
-        )
-
     retrying = tenacity.Retrying(
-        retry=retryable,
-        # Decided by attempt() (order-independent across tenacity versions): see _Call.plan.
+        retry=_retryable,
+        # Decided by _attempt() (order-independent across tenacity versions): see _Call.plan.
         stop=lambda _state: call.next_delay is None,
         wait=lambda _state: call.next_delay or 0.0,
         sleep=_sleep,
-        retry_error_callback=give_up,
+        retry_error_callback=lambda state: _give_up(call, state),
         reraise=True,
     )
-    result: httpx.Response = retrying(attempt)
+    result: httpx.Response = retrying(_attempt, call, send)
     return result
+
+
+def _attempt(call: _Call, send: Callable[[], httpx.Response]) -> httpx.Response:
+    """One attempt: wait for the gate, send, and plan the next attempt from what came back."""
+    call.wait_for_gate()
+    call.attempts += 1
+    response = _send_once(call, send)
+    status = response.status_code
+    if status in GATEWAY_STATUSES and not call.idempotent:
+        # A gateway error may come after the upstream committed the request (a 504 is a read
+        # timeout one hop away): as ambiguous as no reply at all.
+        raise _ambiguous_reply(call, response)
+    if status in RETRY_STATUSES:
+        _plan_after_retry_status(call, response)
+    return response
+
+
+def _send_once(call: _Call, send: Callable[[], httpx.Response]) -> httpx.Response:
+    """Send once; after a transport error, plan a retry when repeating is safe, else say why not."""
+    try:
+        return send()
+    except _NOT_SENT as err:
+        _plan_after_transport_error(call, err)
+        raise
+    except _MAYBE_SENT as err:
+        if not call.idempotent:
+            raise _ambiguous(call, err) from err
+        _plan_after_transport_error(call, err)
+        raise
+    except httpx.HTTPError as err:
+        # Anything else (proxy, protocol, decoding, ...) is not worth repeating; a POST that
+        # got this far may have been processed.
+        if not call.idempotent:
+            raise _ambiguous(call, err) from err
+        raise _unavailable(call, _describe(err), None) from err
+
+
+def _plan_after_transport_error(call: _Call, err: BaseException) -> None:
+    """Schedule a backoff after a network error and log it."""
+    call.plan(backoff(call.attempts))
+    logger.info("%s %s: %s (attempt %d)", call.method, call.path, _describe(err), call.attempts)
+
+
+def _plan_after_retry_status(call: _Call, response: httpx.Response) -> None:
+    """Schedule the wait a 429/502/503/504 asks for (Retry-After, floored by the backoff step)."""
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    delay = (
+        max(retry_after, backoff_step(call.attempts))
+        if retry_after is not None
+        else backoff(call.attempts)
+    )
+    if response.status_code == 429 and call.gate_key is not None:
+        GATE.hold(call.gate_key, time.monotonic() + delay)
+    # Quote the server's wait only when it, not our floor, is what the budget cannot cover.
+    call.plan(delay, told=retry_after is not None and retry_after >= delay)
+    logger.info(
+        "%s %s answered %d (correlation id %s, attempt %d); retrying in %.2f s",
+        call.method,
+        call.path,
+        response.status_code,
+        sanitize(response.headers.get(CORRELATION_HEADER) or "-"),
+        call.attempts,
+        delay,
+    )
+
+
+def _retryable(state: tenacity.RetryCallState) -> bool:
+    """Whether tenacity should try again: a network error or a retry status."""
+    outcome = state.outcome
+    if outcome is None:
+        return False
+    if outcome.failed:
+        return isinstance(outcome.exception(), (*_NOT_SENT, *_MAYBE_SENT))
+    return outcome.result().status_code in RETRY_STATUSES
+
+
+def _give_up(call: _Call, state: tenacity.RetryCallState) -> httpx.Response:
+    """Raise the error that says why the last attempt was the last."""
+    outcome = state.outcome
+    assert outcome is not None
+    if outcome.failed:
+        exc = outcome.exception()
+        assert exc is not None
+        raise _unavailable(call, _describe(exc), None) from exc
+    raise _exhausted(call, outcome.result())
 
 
 def _describe(err: BaseException) -> str:
@@ -338,6 +334,40 @@ def _describe(err: BaseException) -> str:
 
 def _ambiguous(call: _Call, err: BaseException) -> AmbiguousRequestError:
     return AmbiguousRequestError(_describe(err), method=call.method, path=call.path)
+
+
+def _ambiguous_reply(call: _Call, response: httpx.Response) -> AmbiguousRequestError:
+    body = parse_error_body(response)
+    return AmbiguousRequestError(
+        (body.text or "") if body else "", **_reply_details(call, response, body)
+    )
+
+
+def _exhausted(call: _Call, response: httpx.Response) -> GenesysError:
+    """The error for a retry status still answered when the budget or attempts ran out."""
+    body = parse_error_body(response)
+    last = f"{response.status_code}" + (f" {body.code}" if body and body.code else "")
+    cls = RateLimitExhaustedError if response.status_code == 429 else ServiceUnavailableError
+    return cls(
+        call.why_stop or ((body.text or "") if body else ""),
+        waited=call.waited(),
+        attempts=call.attempts,
+        budget=call.budget,
+        last=last,
+        **_reply_details(call, response, body),
+    )
+
+
+def _reply_details(call: _Call, response: httpx.Response, body: ErrorBody | None) -> dict[str, Any]:
+    """The fields of an error that say which call and which reply it was."""
+    return {
+        "status": response.status_code,
+        "code": body.code if body else None,
+        "context_id": body.context_id if body else None,
+        "correlation_id": response.headers.get(CORRELATION_HEADER),
+        "method": call.method,
+        "path": call.path,
+    }
 
 
 def _unavailable(call: _Call, last: str, correlation_id: str | None) -> GenesysError:

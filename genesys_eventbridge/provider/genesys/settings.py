@@ -151,7 +151,8 @@ class Settings(BaseModel):
     retry_budget: float = 120.0
     activation_timeout: float = 300.0
     validate_topics: bool = True
-    # Up to this many OAuth tokens per process and client, each paced at requests_per_minute.
+    # Up to this many OAuth tokens per process and client, each paced at requests_per_minute
+    # until a reply states the token's own limit (inin-ratelimit-allowed).
     token_pool_size: int = 10
     requests_per_minute: int = 300
 
