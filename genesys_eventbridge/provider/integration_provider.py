@@ -40,6 +40,7 @@ from genesys_eventbridge.provider.genesys import (
     NotFoundError,
     Settings,
     TokenRequestRejectedError,
+    reachability,
     unknown_keys,
 )
 from genesys_eventbridge.provider.genesys.errors import sanitize
@@ -228,6 +229,11 @@ class EventBridgeIntegrationProvider(ResourceProvider):
         _tell_once("endpoint", f"Genesys Cloud endpoint: {settings.endpoint}", pulumi.log.info)
         if not settings.has_credentials:
             _tell_once("unchecked", UNCHECKED_WARNING, pulumi.log.warn)
+        elif (problem := reachability.unreachable(settings)) is not None:
+            # A preview that cannot reach Genesys cannot show a true diff: fail now, not after
+            # the retry budget, with the one message every resource of the run shares.
+            failures.append(CheckFailure("", problem))
+            return CheckResult(inputs, failures)
         rule_filters = _rule_filters(news, failures)
         topics = inputs.get("topics")
         if (

@@ -12,7 +12,7 @@ import pytest
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.provider.genesys import GenesysClient, Settings
 from tests.e2e.cli import Workspace
-from tests.e2e.conftest import EXAMPLE, WorkspaceFactory, point_at
+from tests.e2e.conftest import EXAMPLE, WorkspaceFactory, free_port, point_at
 
 ENDS = [
     "v2.detail.events.conversation.{id}.customer.end",
@@ -198,6 +198,33 @@ def test_wrong_credentials_fail_fast_naming_client_and_login_url_never_the_secre
     up = ws.pulumi("up", "--yes", expect=None)
     assert up.code != 0 and wrong not in up.text
     assert emulator.integrations() == []
+
+
+def test_unreachable_genesys_fails_preview_in_seconds_naming_url_and_cause(
+    workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
+) -> None:
+    # The emulator stopped, the stack still pointing at it, credentials set.
+    ws = stack(workspace_factory, emulator)
+    closed = f"http://127.0.0.1:{free_port()}"
+    ws.set_config({"genesyscloud:apiBaseUrl": closed, "genesyscloud:loginBaseUrl": closed})
+    ws.set_config(integrations([{"name": n, "topics": AUDITS} for n in ["orders", "audits"]]))
+    preview = ws.pulumi("preview", expect=None)
+    print(f"unreachable Genesys: preview failed after {preview.seconds:.1f} s")
+    assert preview.code != 0, preview
+    assert preview.seconds < 20, f"took {preview.seconds:.1f} s"
+    assert f"Genesys Cloud did not answer at {closed}/oauth/token" in preview.out, preview
+    assert "attempts of POST over" in preview.out and "ConnectError" in preview.out, preview
+    assert "is the emulator running?" in preview.out, preview
+    # The engine prints the reason itself, not against a property it does not have.
+    assert "{<nil>}" not in preview.out and "Traceback" not in preview.text, preview
+    assert emulator.client_secret not in preview.text
+
+    # Without credentials nothing is sent, and preview stays a warning.
+    ws.pulumi("config", "rm", "genesyscloud:oauthclientId")
+    ws.pulumi("config", "rm", "genesyscloud:oauthclientSecret")
+    unchecked = ws.pulumi("preview")
+    assert "credentials are not set" in unchecked.text, unchecked
+    assert unchecked.seconds < 20, f"took {unchecked.seconds:.1f} s"
 
 
 def start_up_and_wait_for_posts(ws: Workspace, emulator: GenesysEmulator, posts: int) -> Any:
