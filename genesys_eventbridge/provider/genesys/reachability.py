@@ -8,6 +8,8 @@ likely cause.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 import httpx
 
 from genesys_eventbridge.provider.genesys.api import GenesysClient
@@ -61,7 +63,7 @@ def for_a_quick_check(settings: Settings) -> Settings:
     return settings.model_copy(update={"retry_budget": min(settings.retry_budget, REACH_BUDGET)})
 
 
-def nothing_answered(error: BaseException) -> bool:
+def nothing_answered(error: BaseException) -> TypeGuard[ServiceUnavailableError]:
     """Whether `error` is retries running out with no HTTP answer at all (refused, timed out,
     unresolvable), as opposed to Genesys answering 5xx or 429."""
     return isinstance(error, ServiceUnavailableError) and error.status is None
