@@ -111,7 +111,7 @@ def test_bad_config_names_the_path_and_declares_nothing(
     assert hint in message
 
 
-# -- one layer of config errors (issue 12 #5) -------------------------------------------------
+# -- one layer of config errors ------------------------------------------------------------------
 
 
 def _problems(config: dict[str, Any]) -> list[str]:
@@ -182,7 +182,7 @@ def test_every_bad_entry_is_reported_at_once() -> None:
     assert "(did you mean 'eu-west-1'?)" in problems[0]
 
 
-# -- secrets from the stack config (issue 13 #1) ----------------------------------------------
+# -- secrets from the stack config --------------------------------------------------------------
 
 
 def _with_secret_environment(tmp_path: Path) -> dict[str, Any]:
