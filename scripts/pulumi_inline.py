@@ -98,6 +98,22 @@ def serve_program(program_dir: Path) -> tuple[int, grpc.Server]:
     return port, server
 
 
+def plugin_environment(venv: Path | None) -> dict[str, str]:
+    """The CLI's environment, telling the dynamic provider's plugin which Python to run.
+
+    The plugin (pulumi-resource-pulumi-python) runs PULUMI_RUNTIME_VIRTUALENV's Python, else
+    PULUMI_PYTHON_CMD, else whatever python3 is on PATH, which may lack the SDK. The language
+    host sets the first from Pulumi.yaml's `virtualenv`; this wrapper stands in for it, and
+    without a virtualenv names the Python that runs the program (it has the SDK: it imports it).
+    """
+    env = dict(os.environ)
+    if venv is not None and (venv / "bin" / "python").exists():
+        env.setdefault("PULUMI_RUNTIME_VIRTUALENV", str(venv))
+    else:
+        env.setdefault("PULUMI_PYTHON_CMD", sys.executable)
+    return env
+
+
 def main(argv: list[str]) -> int:
     """Run the real CLI at argv[0] with argv[1:], serving the program when the command needs it."""
     pulumi, args = argv[0], argv[1:]
@@ -111,7 +127,9 @@ def main(argv: list[str]) -> int:
     here = os.getcwd()
     os.chdir(directory)  # the program's working directory, as under the language host
     port, server = serve_program(program_dir)
-    child = subprocess.Popen([pulumi, *args, f"--client=127.0.0.1:{port}"], cwd=here)
+    child = subprocess.Popen(
+        [pulumi, *args, f"--client=127.0.0.1:{port}"], cwd=here, env=plugin_environment(venv)
+    )
 
     def forward(signum: int, frame: FrameType | None) -> None:
         child.send_signal(signum)

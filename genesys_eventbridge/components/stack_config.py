@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pulumi
 from pydantic import (
@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
 
 from genesys_eventbridge.components.args import (
     AlarmArgs,
@@ -80,9 +81,15 @@ class StackConfigError(pulumi.RunError, ValueError):
     # exception from the program is shown as a crash, with a traceback that buries the message.
 
     def __init__(self, problems: str | Sequence[str]) -> None:
-        """One problem, or several (`problems` lists them; str() joins them with '; ')."""
+        """One problem, or several (`problems` lists them; str() shows one a line)."""
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
+        if len(self.problems) == 1:
+            message = self.problems[0]
+        else:
+            message = f"{len(self.problems)} problems in the stack config:" + "".join(
+                f"\n  {problem}" for problem in self.problems
+            )
+        super().__init__(message)
 
 
 class _CamelModel(BaseModel):
@@ -337,19 +344,26 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
         ) from None
     # Keys that targets name with {fromConfig: key} hold their credentials: read, so known.
     problems = key_problems(config_keys() - secret_references(raw), config.name)
-    if problems:
-        raise StackConfigError(problems)
+    if raw is None and problems:
+        raise StackConfigError(problems)  # a misspelled key: "missing" would only repeat it
     full_key = config.full_key(CONFIG_KEY)
     stack = pulumi.get_stack()
     secret = is_secret_key(full_key)
     secure = read_secure_paths(Path.cwd(), stack, full_key) if secret else None
-    return parse_subscriptions(
-        raw,
-        stack=stack,
-        secret=secret,
-        secure_paths=secure,
-        default_region=pulumi.Config("aws").get("region"),
-    )
+    try:
+        subscriptions = parse_subscriptions(
+            raw,
+            stack=stack,
+            secret=secret,
+            secure_paths=secure,
+            default_region=pulumi.Config("aws").get("region"),
+        )
+    except StackConfigError as err:
+        # Every problem of the run in one list: a misspelled key must not hide the rest.
+        raise StackConfigError(problems + err.problems) from None
+    if problems:
+        raise StackConfigError(problems)
+    return subscriptions
 
 
 def parse_subscriptions(
@@ -385,13 +399,7 @@ def parse_subscriptions(
         for path in sorted(secure_paths or ())
         if not SECRET_CAPABLE.fullmatch(path) and not under(path, _environments(raw))
     ]
-    try:
-        parsed = _Subscriptions.model_validate(
-            {CONFIG_KEY: raw}, context={"base": base or Path.cwd()}
-        )
-    except ValidationError as err:
-        problems += [pydantic_problem(_Subscriptions, problem) for problem in err.errors()]
-        raise StackConfigError(problems) from None
+    entries = _validate_entries(raw, base or Path.cwd(), problems)
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
     secrets = SecretResolver(
@@ -400,7 +408,9 @@ def parse_subscriptions(
         keys=config_secrets,
         check_credentials=check_credentials,
     )
-    for index, entry in enumerate(parsed.subscriptions):
+    for index, entry in enumerate(entries):
+        if entry is None:  # its problems are listed already
+            continue
         entry._secret = secret
         entry._secrets = secrets
         entry._path = f"{CONFIG_KEY}[{index}]"
@@ -417,7 +427,8 @@ def parse_subscriptions(
             continue
         suffix = entry.event_source_suffix or default_suffix(entry.name, stack)
         if suffix in suffixes:
-            other = parsed.subscriptions[suffixes[suffix]]
+            other = entries[suffixes[suffix]]
+            assert other is not None
             problems.append(
                 f"{_suffix_path(index, entry)}: the event source suffix {suffix!r} is also that of"
                 f" {_suffix_path(suffixes[suffix], other)}; each subscription needs its own"
@@ -427,7 +438,29 @@ def parse_subscriptions(
         suffixes[suffix] = index
     if problems:
         raise StackConfigError(problems)
-    return parsed.subscriptions
+    return [entry for entry in entries if entry is not None]
+
+
+def _validate_entries(raw: Any, base: Path, problems: list[str]) -> list[SubscriptionConfig | None]:
+    """Each entry validated on its own, so one bad entry does not hide the checks of the others;
+    the problems go to `problems`, a bad entry's place to None."""
+    context = {"base": base}
+    if not isinstance(raw, list):
+        try:
+            _Subscriptions.model_validate({CONFIG_KEY: raw}, context=context)
+        except ValidationError as err:
+            problems += [pydantic_problem(_Subscriptions, e) for e in err.errors()]
+        return []
+    entries: list[SubscriptionConfig | None] = []
+    for index, item in enumerate(raw):
+        try:
+            entries.append(SubscriptionConfig.model_validate(item, context=context))
+        except ValidationError as err:
+            for error in err.errors():
+                located = cast(ErrorDetails, {**error, "loc": (CONFIG_KEY, index, *error["loc"])})
+                problems.append(pydantic_problem(_Subscriptions, located))
+            entries.append(None)
+    return entries
 
 
 def _suffix_path(index: int, entry: SubscriptionConfig) -> str:

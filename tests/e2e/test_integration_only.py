@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from typing import Any
@@ -225,6 +226,21 @@ def test_unreachable_genesys_fails_preview_in_seconds_naming_url_and_cause(
     unchecked = ws.pulumi("preview")
     assert "credentials are not set" in unchecked.text, unchecked
     assert unchecked.seconds < 20, f"took {unchecked.seconds:.1f} s"
+
+
+def test_the_built_cli_needs_no_virtualenv_on_path(
+    workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
+) -> None:
+    # A shell where `python3` is the system's (no pulumi SDK): the project's virtualenv, named in
+    # Pulumi.yaml, must serve the dynamic provider's plugin too, as the language host arranges.
+    ws = stack(workspace_factory, emulator)
+    ws.set_config(integrations([{"name": "orders", "topics": AUDITS}]))
+    ws.env.pop("PULUMI_PYTHON_CMD")
+    ws.env["PATH"] = os.pathsep.join([ws.env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])
+    preview = ws.pulumi("preview", expect=None)
+    assert preview.code == 0, preview
+    assert "No module named 'pulumi'" not in preview.text, preview
+    assert "+ 2 to create" in preview.out, preview
 
 
 def start_up_and_wait_for_posts(ws: Workspace, emulator: GenesysEmulator, posts: int) -> Any:

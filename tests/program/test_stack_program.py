@@ -182,6 +182,30 @@ def test_every_bad_entry_is_reported_at_once() -> None:
     assert "(did you mean 'eu-west-1'?)" in problems[0]
 
 
+def test_an_unquoted_account_id_does_not_hide_pattern_errors_of_other_subscriptions() -> None:
+    bad_pattern = [{"name": "r", "filterPolicy": {"detail.eventBody.queueId": [{"prefx": "a"}]}}]
+    config = with_entry(0, awsAccountId=12345678901)
+    config[KEY][1]["rules"] = bad_pattern
+    config[KEY][2]["rules"] = bad_pattern  # its https target, and the key of its credential, go
+    config.pop(PARTNER_KEY)
+    config["genesys-eventbridge:subscription"] = "misspelled"
+    with pytest.raises(StackConfigError) as caught:
+        run(config)
+    assert [
+        p.split(":", 2)[:2] if p.startswith("genesys") else p.split(":", 1)[0]
+        for p in caught.value.problems
+    ] == [
+        ["genesys-eventbridge", "subscription"],
+        "subscriptions[0].awsAccountId",
+        "subscriptions[1].rules[0].filterPolicy",
+        "subscriptions[2].rules[0].filterPolicy",
+    ]
+    # Shown once, one problem a line, under a count.
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "4 problems in the stack config:"
+    assert [line.strip() for line in lines[1:]] == caught.value.problems
+
+
 # -- secrets from the stack config --------------------------------------------------------------
 
 
