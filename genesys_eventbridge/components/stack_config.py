@@ -8,14 +8,16 @@ Values set with `pulumi config set --secret --path ...` stay secret (see to_args
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import pulumi
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -92,6 +94,37 @@ class StackConfigError(pulumi.RunError, ValueError):
         super().__init__(message)
 
 
+_POLICY_EXAMPLE = (
+    'e.g. `filterPolicy: {detail.eventBody.queueId: [{prefix: "9e8d"}]}` in the stack file, or'
+    """ `pulumi config set --path '...filterPolicy' '{"detail.eventBody.queueId": ["q1"]}'`"""
+)
+
+
+def _policy_from_json(value: Any) -> Any:
+    """A filter policy given as JSON text (`pulumi config set --path`, or pasted from the AWS
+    console) is read as the object it holds; bad JSON is refused saying where it breaks."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as err:
+        raise ValueError(
+            f"is text that is not a JSON object ({err.msg} at line {err.lineno} column"
+            f" {err.colno}); write the policy as a mapping of event paths to arrays of matchers,"
+            f" {_POLICY_EXAMPLE}"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise ValueError(
+            f"is JSON holding a {type(parsed).__name__}, not an object; write the policy as a"
+            f" mapping of event paths to arrays of matchers, {_POLICY_EXAMPLE}"
+        )
+    return parsed
+
+
+FilterPolicyConfig = Annotated[dict[str, Any], BeforeValidator(_policy_from_json)]
+"""A filter policy: a mapping, or JSON text holding one."""
+
+
 class _CamelModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True)
 
@@ -130,7 +163,7 @@ class ArchiveConfig(_CamelModel):
     """`archive`: an archive of the partner bus's events, for replays."""
 
     retention_days: int = Field(default=30, ge=0, le=36500)
-    filter_policy: dict[str, Any] | None = None
+    filter_policy: FilterPolicyConfig | None = None
 
 
 class LambdaCodeConfig(_CamelModel):
@@ -160,7 +193,7 @@ class RuleConfig(_CamelModel):
     """One entry of `rules`."""
 
     name: str = Field(min_length=1)
-    filter_policy: dict[str, Any] | None = None
+    filter_policy: FilterPolicyConfig | None = None
     topics: list[str] | None = None
     targets: list[TargetConfig] | None = None
     description: str | None = None
@@ -178,7 +211,7 @@ class SubscriptionConfig(_CamelModel):
     integration_name: str | None = None
     notes: str | None = None
     adopt_integration_id: str | None = None
-    filter_policy: dict[str, Any] | None = None
+    filter_policy: FilterPolicyConfig | None = None
     rules: list[RuleConfig] | None = None
     lambda_code: LambdaCodeConfig | None = None
     lambda_arn: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 from pulumi.runtime import rpc
 
-from genesys_eventbridge.components.stack_config import StackConfigError
+from genesys_eventbridge.components.stack_config import StackConfigError, parse_subscriptions
 from tests.mocking import COMPONENT_TYPE, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,3 +281,59 @@ def test_a_secure_value_elsewhere_is_refused_naming_its_path(
         " can stay secret (this value names or shapes resources, which Pulumi shows in plain"
         " text); set it without --secret, or move the secret into the callback's environment"
     ]
+
+
+# -- filter policies given as JSON text ---------------------------------------------------------
+
+POLICY = {"detail.eventBody.queueId": [{"prefix": "9e8d"}]}
+ACD_START = "v2.detail.events.conversation.{id}.acd.start"
+
+
+@pytest.mark.parametrize("where", ["rule", "subscription", "archive"])
+def test_a_filter_policy_given_as_json_text_is_read_as_the_object_it_holds(where: str) -> None:
+    # As `pulumi config set --path '...filterPolicy' '{...}'` stores it, or pasted from AWS.
+    def entry(policy: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "name": "x",
+            "topics": ["v2.detail.events.conversation.{id}.acd.start"],
+        }
+        if where == "rule":
+            return {**base, "rules": [{"name": "r", "filterPolicy": policy}]}
+        if where == "archive":
+            return {**base, "archive": {"filterPolicy": policy}}
+        return {**base, "filterPolicy": policy}
+
+    [as_text] = parse_subscriptions([entry(json.dumps(POLICY))])
+    [as_mapping] = parse_subscriptions([entry(POLICY)])
+    assert as_text.to_args() == as_mapping.to_args()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"detail.eventBody.queueId": [{"prefix": "9e8d"}]',
+            "subscriptions[0].rules[0].filterPolicy: is text that is not a JSON object"
+            " (Expecting ',' delimiter at line 1 column 50)",
+        ),
+        (
+            '[{"detail.eventBody.queueId": ["q1"]}]',
+            "subscriptions[0].rules[0].filterPolicy: is JSON holding a list, not an object",
+        ),
+    ],
+)
+def test_a_filter_policy_that_is_not_a_json_object_names_the_path_and_the_json_error(
+    text: str, expected: str
+) -> None:
+    raw = [
+        {
+            "name": "x",
+            "topics": ["v2.users.{id}.presence"],
+            "rules": [{"name": "r", "filterPolicy": text}],
+        }
+    ]
+    with pytest.raises(StackConfigError) as caught:
+        parse_subscriptions(raw)
+    [problem] = caught.value.problems
+    assert problem.startswith(expected), problem
+    assert "pulumi config set --path" in problem and "valid dictionary" not in problem
