@@ -220,11 +220,15 @@ class EventBridgeIntegrationProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input (and the topics against the org's catalog), auto-name if unnamed."""
         inputs, failures = schema.check_inputs(_olds, news)
-        failures += [CheckFailure(p.split(" ", 1)[0], p) for p in self._unknown]
+        # Settings and rule filters are no inputs of the resource: a failure naming them as its
+        # property is shown by the engine as "property <name> value {<nil>} has a problem", or
+        # preceded by every rule's filters. Without a property it shows the reason alone, which
+        # names the setting or the rule itself.
+        failures += [CheckFailure("", p) for p in self._unknown]
         try:
             settings = self.settings()
         except ConfigurationError as err:
-            failures.append(CheckFailure(err.setting or "genesyscloud", str(err)))
+            failures.append(CheckFailure("", str(err)))
             return CheckResult(inputs, failures)
         _tell_once("endpoint", f"Genesys Cloud endpoint: {settings.endpoint}", pulumi.log.info)
         if not settings.has_credentials:
@@ -276,7 +280,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 for t in GenesysClient(quick).available_topics()
             ]
         except TokenRequestRejectedError as err:
-            return [CheckFailure("genesyscloud:oauthclientId", str(err))]
+            return [CheckFailure("", str(err))]
         except (GenesysError, httpx.HTTPError) as err:
             # Preview must not fail because the catalog is unreachable: Genesys checks on PUT.
             pulumi.log.warn(
@@ -296,7 +300,7 @@ class EventBridgeIntegrationProvider(ResourceProvider):
                 if (entry := catalog_entry(topic, catalog)) is not None
             }
             failures += [
-                CheckFailure("rule_filters", problem)
+                CheckFailure("", problem)
                 for problem in filter_schema.problems(rule_filter, schemas)
             ]
         return failures
@@ -630,7 +634,7 @@ def _rule_filters(
     try:
         return filter_schema.decode(value)
     except ValueError as err:
-        failures.append(CheckFailure(filter_schema.INPUT, str(err)))
+        failures.append(CheckFailure("", str(err)))
         return []
 
 

@@ -195,6 +195,8 @@ def test_wrong_credentials_fail_fast_naming_client_and_login_url_never_the_secre
     assert preview.seconds < 30, f"took {preview.seconds:.0f} s"
     assert emulator.client_id in preview.out, preview
     assert f"client id '{emulator.client_id}' at {emulator.base_url}/oauth/token" in preview.out
+    # The reason alone, not "property genesyscloud:oauthclientId value {<nil>} has a problem".
+    assert "{<nil>}" not in preview.out and "has a problem: " in preview.out, preview
     assert wrong not in preview.text and emulator.client_secret not in preview.text
     up = ws.pulumi("up", "--yes", expect=None)
     assert up.code != 0 and wrong not in up.text
