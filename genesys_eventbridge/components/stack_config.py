@@ -61,6 +61,7 @@ from genesys_eventbridge.components.targets.config import (
     secret_references,
     to_targets,
 )
+from genesys_eventbridge.provider.errors import problem_list
 from genesys_eventbridge.provider.genesys.settings import unknown_keys as unknown_setting_keys
 from genesys_eventbridge.provider.schema import input_problem
 
@@ -85,13 +86,7 @@ class StackConfigError(pulumi.RunError, ValueError):
     def __init__(self, problems: str | Sequence[str]) -> None:
         """One problem, or several (`problems` lists them; str() shows one a line)."""
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        if len(self.problems) == 1:
-            message = self.problems[0]
-        else:
-            message = f"{len(self.problems)} problems in the stack config:" + "".join(
-                f"\n  {problem}" for problem in self.problems
-            )
-        super().__init__(message)
+        super().__init__(problem_list(self.problems))
 
 
 _POLICY_EXAMPLE = (
@@ -357,10 +352,13 @@ class _Subscriptions(BaseModel):
     subscriptions: list[SubscriptionConfig]
 
 
-def key_problems(keys: Iterable[str], namespace: str = PROJECT_NAMESPACE) -> list[str]:
-    """Keys of this project's and the `genesyscloud:` namespace that nothing reads."""
+def key_problems(
+    keys: Iterable[str], namespace: str = PROJECT_NAMESPACE, known: Sequence[str] = PROJECT_KEYS
+) -> list[str]:
+    """Keys of this project's and the `genesyscloud:` namespace that nothing reads (`known`: the
+    project's own keys, without their namespace)."""
     keys = list(keys)
-    return unknown_key_problems(keys, namespace, PROJECT_KEYS) + [
+    return unknown_key_problems(keys, namespace, known) + [
         problem.replace(" is not a known", ": is not a known", 1)
         for problem in unknown_setting_keys(keys)
     ]
