@@ -25,6 +25,7 @@ from genesys_eventbridge.cli.parser import (
     command_parser,
     returns_parser_exit,
 )
+from genesys_eventbridge.cli.yaml_errors import yaml_problem
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
 from genesys_eventbridge.provider.integration_config import (
     INTEGRATIONS_KEY,
@@ -159,12 +160,14 @@ def from_file(path: Path) -> StackDocument:
 
     from genesys_eventbridge.components.config_source import secure_paths
 
+    text: str | None = None
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_1_2_loader())  # noqa: S506 (a SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        document = yaml.load(text, Loader=_yaml_1_2_loader())  # noqa: S506 (a SafeLoader)
     except OSError as error:
         raise UnreadableStack(f"cannot read {path}: {error.strerror or error}") from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
-        raise UnreadableStack(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+        raise UnreadableStack(yaml_problem(path, error, text)) from None
     if document is None:
         document = {}
     config = document.get("config", {}) if isinstance(document, dict) else None

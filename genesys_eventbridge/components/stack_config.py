@@ -418,12 +418,22 @@ def parse_subscriptions(
     commands that read only the rules (`match`). default_region: the stack's `aws:region`, where
     subscriptions without awsRegion put their rules (checked against their targets' regions).
     """
+    # The rules of subscriptions without awsRegion go to aws:region: a typo must not wait for AWS.
+    region_problem = input_problem("aws_region", default_region) if default_region else None
+    if region_problem is not None:
+        default_region = None
+    problems = (
+        [f"aws:region: {strip_field(region_problem, 'aws_region')}"] if region_problem else []
+    )
     if raw is None:
         raise StackConfigError(
-            f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
-            " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
+            problems
+            + [
+                f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
+                " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
+            ]
         )
-    problems = [
+    problems += [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"
         " without --secret, or move the secret into the callback's environment"
@@ -524,7 +534,11 @@ def _plan(
         field = getattr(err, "field", None) or ""
         names = [r.name for r in entry.rules or []]
         if rule in names:
-            where += f".rules[{names.index(rule)}]"
+            # A name given twice is wrong where it is repeated, not where it was first used.
+            at = names.index(rule)
+            if field == "rules.name" and names.count(rule) > 1:
+                at = names.index(rule, at + 1)
+            where += f".rules[{at}]"
             field = field.removeprefix("rules").lstrip(".")
         if isinstance(err, PatternError):
             # A pattern problem is always in the filter policy (err.field is the event path,

@@ -200,3 +200,18 @@ def test_the_integration_only_example_reports_every_bad_entry(tmp_path: Path) ->
         ' 12345678901; quote it (e.g. "012345678901"): YAML reads an unquoted 012345678901 as a'
         " number and drops the leading zero",
     ]
+
+
+def test_a_flow_list_with_a_brace_is_explained_not_dumped(tmp_path: Path) -> None:
+    path = _project(
+        tmp_path,
+        "config:\n"
+        "  genesys-eventbridge:subscriptions:\n"
+        "    - name: x\n"
+        "      topics: [v2.users.{id}.presence]\n",
+    )
+    result = run_cli("validate", "--file", str(path), environ={})
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert line.startswith(f"error: {path}, line 4 column 25 is not valid YAML: ")
+    assert 'quote each item, e.g. topics: ["v2.users.{id}.presence"]' in line

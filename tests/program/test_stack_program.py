@@ -337,3 +337,25 @@ def test_a_filter_policy_that_is_not_a_json_object_names_the_path_and_the_json_e
     [problem] = caught.value.problems
     assert problem.startswith(expected), problem
     assert "pulumi config set --path" in problem and "valid dictionary" not in problem
+
+
+def test_a_malformed_aws_region_is_reported_with_the_other_problems() -> None:
+    # validate and preview alike: the rules of subscriptions without awsRegion go there.
+    raw = [{"name": "x", "topics": ["v2.users.{id}.presence"], "awsAccountId": 12345678901}]
+    with pytest.raises(StackConfigError) as caught:
+        parse_subscriptions(raw, default_region="eu-west1")
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == [
+        "aws",
+        "subscriptions[0].awsAccountId",
+    ]
+    assert caught.value.problems[0] == (
+        "aws:region: must be an AWS region in hyphenated form such as 'us-east-1'; got 'eu-west1'"
+    )
+
+
+def test_a_rule_name_given_twice_is_reported_where_it_is_repeated() -> None:
+    rules = [{"name": "a"}, {"name": "b"}, {"name": "a"}]
+    with pytest.raises(StackConfigError) as caught:
+        parse_subscriptions([{"name": "x", "topics": ["v2.users.{id}.presence"], "rules": rules}])
+    [problem] = caught.value.problems
+    assert problem.startswith("subscriptions[0].rules[2].name: rule 'a' is declared twice")
