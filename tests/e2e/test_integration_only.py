@@ -381,12 +381,11 @@ def test_import_of_a_dynamic_resource_fails_and_adoption_brings_it_under_managem
     # `pulumi import` needs the language host, which the CLI built here lacks (see the note in
     # scripts/pulumi_inline.py); the import resource option goes through the same engine import.
     program = ws.project / "__main__.py"
+    declared = "EventBridgeIntegrationArgs(**entry.inputs)"
+    text = program.read_text(encoding="utf-8")
+    assert declared in text
     program.write_text(
-        program.read_text(encoding="utf-8").replace(
-            "        ),\n    )\n    pulumi.export(",
-            f"        ),\n        opts=pulumi.ResourceOptions(import_={handmade!r}),\n    )\n"
-            "    pulumi.export(",
-        ),
+        text.replace(declared, f"{declared}, opts=pulumi.ResourceOptions(import_={handmade!r})"),
         encoding="utf-8",
     )
     imported = ws.pulumi("preview", expect=None)
