@@ -20,25 +20,12 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor
 
 from genesys_eventbridge import testing
 from genesys_eventbridge.components.subscription import OUTPUT_NAMES
-from genesys_eventbridge.testing import ACCOUNT_ID, INTEGRATION_TYPE, ORG_ID, REGION
 
-__all__ = [
-    "ACCOUNT_ID",
-    "CALLER_IDENTITY",
-    "COMPONENT_TYPE",
-    "GET_EVENT_SOURCE",
-    "GET_FUNCTION",
-    "GET_REGION",
-    "INTEGRATION_TYPE",
-    "ORG_ID",
-    "REGION",
-    "Deployment",
-    "GenesysMocks",
-    "Registration",
-    "run_program",
-    "run_stack",
-]
-
+# The shipped mocks' values, under the names the tests use.
+ACCOUNT_ID = testing.ACCOUNT_ID
+ORG_ID = testing.ORG_ID
+REGION = testing.REGION
+INTEGRATION_TYPE = testing.INTEGRATION_TYPE
 GET_FUNCTION = testing.GET_FUNCTION
 GET_REGION = testing.GET_REGION
 GET_EVENT_SOURCE = testing.GET_EVENT_SOURCE
