@@ -20,6 +20,9 @@ from genesys_eventbridge.provider.genesys.settings import SETTING_KEYS, Settings
 REACH_BUDGET = 8.0
 """Seconds a read-only check keeps trying when nothing answers at all."""
 
+# How the retries name the last error when no connection was ever made (see retries._describe).
+_CONNECT_ERRORS = ("ConnectError", "ConnectTimeout")
+
 # What the resolver's errors say, on Linux, macOS and Windows.
 _NAME_NOT_RESOLVED = (
     "name or service not known",
@@ -64,9 +67,14 @@ def for_a_quick_check(settings: Settings) -> Settings:
 
 
 def nothing_answered(error: BaseException) -> TypeGuard[ServiceUnavailableError]:
-    """Whether `error` is retries running out with no HTTP answer at all (refused, timed out,
-    unresolvable), as opposed to Genesys answering 5xx or 429."""
-    return isinstance(error, ServiceUnavailableError) and error.status is None
+    """Whether `error` is retries running out without ever connecting (refused, timed out,
+    unresolvable), as opposed to Genesys answering 5xx or 429, or a connection dropped after it
+    was made (the server is there: that is an outage to ride out, not a wrong address)."""
+    return (
+        isinstance(error, ServiceUnavailableError)
+        and error.status is None
+        and (error.last or "").startswith(_CONNECT_ERRORS)
+    )
 
 
 def unreachable_message(settings: Settings, error: ServiceUnavailableError) -> str:
