@@ -7,13 +7,56 @@ Python keeps no docstring written under a dataclass field: the source has it, `h
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import inspect
-import textwrap
+import re
+import sys
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T", bound=type)
+
+# A field of a class body (four spaces in) and the docstring line that may follow it. Read line
+# by line rather than with `ast` or `inspect.getsource` (which parses with `ast`): CPython 3.11's
+# parser can fail with "AST constructor recursion depth mismatch" while another thread compiles.
+_FIELD = re.compile(r"    ([A-Za-z_][A-Za-z0-9_]*)\s*:")
+_QUOTES = '"""'
+
+
+def _class_body(cls: type) -> list[str]:
+    module = sys.modules.get(cls.__module__)
+    path = getattr(module, "__file__", None)
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines() if path else []
+    except OSError:  # no source at hand (e.g. only bytecode shipped)
+        return []
+    head = re.compile(rf"class {re.escape(cls.__name__)}\b")
+    for number, line in enumerate(lines):
+        if head.match(line):
+            body = []
+            for inner in lines[number + 1 :]:
+                if inner.strip() and not inner.startswith((" ", "\t")):
+                    break
+                body.append(inner)
+            return body
+    return []
+
+
+def _docstring_at(body: list[str], index: int) -> str | None:
+    """The docstring starting at body[index], if one does."""
+    first = body[index].strip() if index < len(body) else ""
+    if not first.startswith(_QUOTES):
+        return None
+    text = first[len(_QUOTES) :]
+    if _QUOTES in text:
+        return inspect.cleandoc(text[: text.index(_QUOTES)])
+    parts = [text]
+    for line in body[index + 1 :]:
+        if _QUOTES in line:
+            parts.append(line[: line.index(_QUOTES)])
+            break
+        parts.append(line)
+    return inspect.cleandoc("\n".join(parts))
 
 
 def field_docstrings(cls: type) -> dict[str, str]:
@@ -22,21 +65,20 @@ def field_docstrings(cls: type) -> dict[str, str]:
     for klass in reversed(cls.__mro__):
         if klass is object:
             continue
-        try:
-            source = textwrap.dedent(inspect.getsource(klass))
-        except (OSError, TypeError):  # no source at hand (e.g. only bytecode shipped)
-            continue
-        [node] = ast.parse(source).body
-        assert isinstance(node, ast.ClassDef)
-        for field, after in zip(node.body, node.body[1:], strict=False):
-            if (
-                isinstance(field, ast.AnnAssign)
-                and isinstance(field.target, ast.Name)
-                and isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
+        body = _class_body(klass)
+        for index, line in enumerate(body):
+            match = _FIELD.match(line)
+            if match is None:
+                continue
+            after = index + 1
+            # A value spread over several lines: its docstring follows the last of them.
+            while after < len(body) and (
+                body[after].startswith("     ") or body[after].rstrip() == "    )"
             ):
-                found[field.target.id] = inspect.cleandoc(after.value.value)
+                after += 1
+            doc = _docstring_at(body, after)
+            if doc is not None:
+                found[match.group(1)] = doc
     return found
 
 
