@@ -140,6 +140,7 @@ def test_unreachable_exit_2_in_one_line() -> None:
     assert result.code == 2
     [line] = result.err.splitlines()
     assert url in line and "Connection refused" in line
+    assert "is the emulator running?" in line  # found out in seconds, with the likely cause
     assert "s3cret-value" not in line
 
 
