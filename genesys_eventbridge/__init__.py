@@ -7,8 +7,14 @@ own `provider` or `components` packages:
 - `genesys_eventbridge.components`: the `GenesysEventBridgeSubscription` component;
 - `genesys_eventbridge.emulator`: a local Genesys Cloud emulator for dry runs and tests;
 - `genesys_eventbridge.cli`: the command line, `python -m genesys_eventbridge <command>`
-  (`--help` lists the commands).
+  (`--help` lists the commands);
+- `genesys_eventbridge.testing`: Pulumi mocks for unit tests of programs that use the component;
+- `genesys_eventbridge.samples`: sample Genesys Cloud events, as EventBridge delivers them.
 
-Layers import downwards only: `cli` -> `components` -> `provider`; the emulator imports none of
-them.
+Layers import downwards only: `testing` and `cli` -> `components` -> `provider`; the emulator
+imports none of them, and nothing imports `testing`.
 """
+
+from genesys_eventbridge._version import __version__
+
+__all__ = ["__version__"]

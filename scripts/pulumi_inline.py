@@ -24,10 +24,13 @@ import sys
 from concurrent import futures
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import grpc
+
+# How the SDK's inline server words the run errors that are not a program's RunError.
+_NOT_RUN_ERRORS = ("python inline source runtime error", "RPC error")
 
 # The commands that take --client (`import` does not: it never runs the program).
 PROGRAM_COMMANDS = frozenset({"preview", "pre", "up", "update", "refresh", "destroy"})
@@ -81,7 +84,7 @@ def serve_program(program_dir: Path) -> tuple[int, grpc.Server]:
     """Start the SDK's inline language server running program_dir/__main__.py; (port, server)."""
     import grpc  # late: commands that do not run the program skip loading gRPC and the SDK
     from pulumi.automation._server import LanguageServer
-    from pulumi.runtime.proto import language_pb2_grpc
+    from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 
     entry = program_dir / "__main__.py"
 
@@ -91,11 +94,39 @@ def serve_program(program_dir: Path) -> tuple[int, grpc.Server]:
             sys.path.insert(0, str(program_dir))
         runpy.run_path(str(entry), run_name="__main__")
 
+    class ProgramServer(LanguageServer):
+        """The inline server, showing a program's RunError once, as the language host does."""
+
+        def Run(self, request: Any, context: Any) -> Any:  # noqa: N802 (the gRPC method)
+            result = super().Run(request, context)
+            # The server logged a RunError's message already; returned as the run's error too,
+            # the engine would print it again as "an unhandled error occurred: <message>".
+            # Crashes and RPC errors keep their error (their text says which they are).
+            if result.error and not result.error.startswith(_NOT_RUN_ERRORS):
+                return language_pb2.RunResponse(bail=True)
+            return result
+
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageServer(program), server)
+    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(ProgramServer(program), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     return port, server
+
+
+def plugin_environment(venv: Path | None) -> dict[str, str]:
+    """The CLI's environment, telling the dynamic provider's plugin which Python to run.
+
+    The plugin (pulumi-resource-pulumi-python) runs PULUMI_RUNTIME_VIRTUALENV's Python, else
+    PULUMI_PYTHON_CMD, else whatever python3 is on PATH, which may lack the SDK. The language
+    host sets the first from Pulumi.yaml's `virtualenv`; this wrapper stands in for it, and
+    without a virtualenv names the Python that runs the program (it has the SDK: it imports it).
+    """
+    env = dict(os.environ)
+    if venv is not None and (venv / "bin" / "python").exists():
+        env.setdefault("PULUMI_RUNTIME_VIRTUALENV", str(venv))
+    else:
+        env.setdefault("PULUMI_PYTHON_CMD", sys.executable)
+    return env
 
 
 def main(argv: list[str]) -> int:
@@ -111,7 +142,9 @@ def main(argv: list[str]) -> int:
     here = os.getcwd()
     os.chdir(directory)  # the program's working directory, as under the language host
     port, server = serve_program(program_dir)
-    child = subprocess.Popen([pulumi, *args, f"--client=127.0.0.1:{port}"], cwd=here)
+    child = subprocess.Popen(
+        [pulumi, *args, f"--client=127.0.0.1:{port}"], cwd=here, env=plugin_environment(venv)
+    )
 
     def forward(signum: int, frame: FrameType | None) -> None:
         child.send_signal(signum)

@@ -8,7 +8,6 @@ dependencies, plus the component's resolved outputs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import runpy
 from collections.abc import Callable
@@ -17,130 +16,31 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor
 
+from genesys_eventbridge import testing
 from genesys_eventbridge.components.subscription import OUTPUT_NAMES
 
-ORG_ID = "3f6e2b1a-5c7d-4e8f-9a0b-1c2d3e4f5a6b"  # the samples' organization
-ACCOUNT_ID = "123456789012"
-REGION = "us-east-1"
-INTEGRATION_TYPE = "pulumi-python:dynamic/genesys:EventBridgeIntegration"
-COMPONENT_TYPE = "genesys:eventbridge:Subscription"
-CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
-GET_REGION = "aws:index/getRegion:getRegion"
-GET_EVENT_SOURCE = "aws:cloudwatch/getEventSource:getEventSource"
-GET_FUNCTION = "aws:lambda/getFunction:getFunction"
-
-# The ARN of a resource whose id is its name and whose outputs add only its name and ARN.
-_NAMED_ARNS = {
-    "aws:cloudwatch/eventBus:EventBus": "arn:aws:events:{region}:{account}:event-bus/{name}",
-    "aws:iam/role:Role": "arn:aws:iam::{account}:role/{name}",
-    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{name}",
-    "aws:cloudwatch/eventConnection:EventConnection": (
-        "arn:aws:events:{region}:{account}:connection/{name}/{suffix}"
-    ),
-    "aws:cloudwatch/eventApiDestination:EventApiDestination": (
-        "arn:aws:events:{region}:{account}:api-destination/{name}/{suffix}"
-    ),
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
-        "arn:aws:firehose:{region}:{account}:deliverystream/{name}"
-    ),
-    "aws:cloudwatch/eventArchive:EventArchive": "arn:aws:events:{region}:{account}:archive/{name}",
-}
+# The shipped mocks' values, under the names the tests use.
+ACCOUNT_ID = testing.ACCOUNT_ID
+ORG_ID = testing.ORG_ID
+REGION = testing.REGION
+INTEGRATION_TYPE = testing.INTEGRATION_TYPE
+GET_FUNCTION = testing.GET_FUNCTION
+GET_REGION = testing.GET_REGION
+GET_EVENT_SOURCE = testing.GET_EVENT_SOURCE
+CALLER_IDENTITY = testing.GET_CALLER_IDENTITY
+COMPONENT_TYPE = testing.SUBSCRIPTION_TYPE
 
 
-def _suffix(name: str) -> str:
-    # Stands in for the AWS provider's auto-naming: stable per logical name.
-    return hashlib.sha256(name.encode()).hexdigest()[:7]
-
-
-class GenesysMocks(Mocks):
-    """Realistic outputs: ARNs built from names, the integration's computed outputs."""
-
-    def __init__(self, org_id: str = ORG_ID, account_id: str = ACCOUNT_ID) -> None:
-        self.org_id = org_id
-        self.account_id = account_id
-        self.calls: list[str] = []
+class GenesysMocks(testing.GenesysEventBridgeMocks):
+    """The shipped mocks; unknown invokes fail the test that made them."""
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        self.calls.append(args.token)
-        if args.token == CALLER_IDENTITY:
-            return {
-                "accountId": self.account_id,
-                "arn": f"arn:aws:iam::{self.account_id}:user/deployer",
-                "id": self.account_id,
-                "userId": "AIDAEXAMPLE",
-            }, []
-        if args.token == GET_EVENT_SOURCE:
-            # The partner source Genesys created for the integration (see event_source below).
-            name = args.args["namePrefix"]
-            return {
-                "name": name,
-                "namePrefix": name,
-                "state": "PENDING",
-                "arn": f"arn:aws:events:{REGION}::event-source/{name}",
-                "createdBy": "genesys.com",
-                "id": name,
-            }, []
-        if args.token == GET_FUNCTION:
-            # A function the user owns: its execution role is named after it.
-            function = str(args.args["functionName"]).rsplit(":", 1)[-1]
-            return {
-                "functionName": function,
-                "arn": args.args["functionName"],
-                "role": f"arn:aws:iam::{ACCOUNT_ID}:role/{function}-role",
-            }, []
-        if args.token == GET_REGION:
-            return {
-                "region": REGION,
-                "name": REGION,
-                "id": REGION,
-                "description": "US East (N. Virginia)",
-                "endpoint": f"ec2.{REGION}.amazonaws.com",
-            }, []
-        raise AssertionError(f"unexpected invoke {args.token}")
-
-    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        inputs = dict(args.inputs)
-        region = inputs.get("region") or REGION
-        name = inputs.get("name") or f"{args.name}-{_suffix(args.name)}"
-        typ = args.typ
-        if typ == INTEGRATION_TYPE:
-            integration_id = f"00000000-0000-4000-8000-{_suffix(args.name) * 2}"[:36]
-            outputs = {k: v for k, v in inputs.items() if k != "__provider"}
-            outputs |= {
-                "integration_id": integration_id,
-                "org_id": self.org_id,
-                "event_source_name": "aws.partner/genesys.com/cloud/"
-                f"{self.org_id}/{inputs['event_source_suffix']}",
-                "reported_state": "ACTIVE",
-                "enabled": inputs.get("enabled", True),
-            }
-            return integration_id, outputs
-        if typ in _NAMED_ARNS:
-            arn = _NAMED_ARNS[typ].format(
-                region=region, account=ACCOUNT_ID, name=name, suffix=_suffix(name)
-            )
-            return name, inputs | {"name": name, "arn": arn}
-        if typ == "aws:cloudwatch/eventRule:EventRule":
-            bus = inputs.get("eventBusName", "default")
-            arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/{bus}/{name}"
-            return f"{bus}|{name}", inputs | {"name": name, "arn": arn}
-        if typ == "aws:lambda/function:Function":
-            arn = f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}"
-            return name, inputs | {"name": name, "arn": arn, "invokeArn": arn}
-        if typ == "aws:sqs/queue:Queue":
-            arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
-            url = f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{name}"
-            return url, inputs | {"name": name, "arn": arn, "url": url}
-        if typ == "aws:sns/topic:Topic":
-            arn = f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"
-            return arn, inputs | {"name": name, "arn": arn}
-        if typ == "aws:lambda/invocation:Invocation":
-            return f"{args.name}-id", inputs | {"result": '{"status": "registered"}'}
-        if typ == COMPONENT_TYPE:
-            return None, {}
-        return f"{args.name}-id", inputs
+        try:
+            return super().call(args)
+        except NotImplementedError as err:
+            raise AssertionError(f"unexpected invoke {args.token}") from err
 
 
 @dataclass

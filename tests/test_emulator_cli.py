@@ -4,6 +4,10 @@ a new client secret at each start), and the printed settings that a client accep
 from __future__ import annotations
 
 import re
+import signal
+import socket
+
+import pytest
 
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.emulator.__main__ import (
@@ -11,6 +15,7 @@ from genesys_eventbridge.emulator.__main__ import (
     LOCAL_ORG_ID,
     _parser,
     banner,
+    main,
 )
 from genesys_eventbridge.provider.genesys import GenesysClient, Settings
 
@@ -51,3 +56,17 @@ def test_the_printed_settings_work_as_they_are_in_either_form() -> None:
         config = dict(re.findall(r"^  pulumi config set (?:--secret )?(\S+) (\S+)$", text, re.M))
         for settings in (Settings.resolve({}, env), Settings.resolve(config, {})):
             assert GenesysClient(settings).org_id() == LOCAL_ORG_ID
+
+
+def test_a_busy_port_suggests_port_0(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # keep pytest's own handlers
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"Cannot listen on 127.0.0.1:{port}" in err
+    assert "--port 0 for any free port" in err

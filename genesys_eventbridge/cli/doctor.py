@@ -54,6 +54,7 @@ from genesys_eventbridge.provider.genesys import (
     Settings,
     TokenRequestRejectedError,
     auth,
+    reachability,
 )
 from genesys_eventbridge.provider.genesys.api import (
     ORGANIZATION_PATH,
@@ -141,7 +142,19 @@ class Doctor:
         """The client-credentials grant works."""
         s = self._ready
         try:
-            token = auth.access_token(s)
+            try:
+                # Nothing listening is found out in seconds; a Genesys that answers, even with
+                # 429 or 503, gets the whole retry budget.
+                token = auth.access_token(reachability.for_a_quick_check(s))
+            except (ServiceUnavailableError, RateLimitExhaustedError) as error:
+                if reachability.nothing_answered(error):
+                    return Outcome(
+                        "FAIL",
+                        reachability.unreachable_message(s, error),
+                        f"{endpoint_settings(s)}; and check that this machine can reach that"
+                        " address (network, HTTPS_PROXY, firewall)",
+                    )
+                token = auth.access_token(s)
         except TokenRequestRejectedError as error:
             return Outcome(
                 "FAIL",

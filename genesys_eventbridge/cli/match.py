@@ -226,16 +226,19 @@ def _stack_rules(path: Path, only: str | None) -> list[Rule]:
     # The stack program's own loaders: the same validation, errors with their config paths.
     import yaml  # pulumi's own dependency: the stack files are YAML
 
+    from genesys_eventbridge.cli.yaml_errors import yaml_problem
     from genesys_eventbridge.components.event_source import placeholder_source
     from genesys_eventbridge.components.plan import plan_subscription
     from genesys_eventbridge.components.stack_config import StackConfigError, parse_subscriptions
 
+    text: str | None = None
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        document = yaml.safe_load(text) or {}
     except OSError as err:
         raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
     except yaml.YAMLError as err:
-        raise UsageError(f"{path} is not YAML: {err}") from None
+        raise UsageError(yaml_problem(path, err, text)) from None
     except RecursionError:
         raise UsageError(too_deep_problem(str(path))) from None
     config = document.get("config") if isinstance(document, dict) else None

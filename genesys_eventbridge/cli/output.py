@@ -7,23 +7,25 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-DEFAULT_WIDTH = 100  # when neither COLUMNS nor a terminal says otherwise (e.g. piped output)
+DEFAULT_WIDTH = 100  # a terminal whose size cannot be read
+NO_LIMIT = 1 << 30  # piped or redirected output: nothing is cut (a reader, grep or a file has room)
 MIN_LAST_COLUMN = 10  # below this, lines overflow rather than cut a column to nothing
 GAP = "  "
 ELLIPSIS = "..."  # ASCII: output may go to a non-UTF-8 terminal or file
 
 
 def terminal_width(stream: TextIO, environ: Mapping[str, str]) -> int:
-    """The width to fit: $COLUMNS, else the terminal's width, else DEFAULT_WIDTH."""
+    """The width to fit: $COLUMNS, else the terminal's width (DEFAULT_WIDTH when unreadable),
+    else, when `stream` is no terminal, NO_LIMIT."""
     columns = environ.get("COLUMNS", "").strip()
     if columns.isascii() and columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
-        if stream.isatty():
-            return os.get_terminal_size(stream.fileno()).columns
+        if not stream.isatty():
+            return NO_LIMIT
+        return os.get_terminal_size(stream.fileno()).columns
     except (OSError, ValueError, io.UnsupportedOperation):
-        pass
-    return DEFAULT_WIDTH
+        return DEFAULT_WIDTH
 
 
 def truncate(text: str, width: int) -> str:

@@ -30,6 +30,7 @@ from genesys_eventbridge.provider.genesys import (
     GenesysError,
     NotFoundError,
     PermissionDeniedError,
+    reachability,
 )
 from genesys_eventbridge.provider.genesys.errors import sanitize
 
@@ -125,6 +126,9 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
     missing = credentials_problem(settings)
     if missing:
         return _fail(stderr, f"{missing}; fix: {CREDENTIALS_FIX}")
+    problem = reachability.unreachable(settings)  # in seconds, not after the retry budget
+    if problem is not None:
+        return _fail(stderr, problem)
     try:
         catalog = GenesysClient(settings).available_topics()
     except GenesysError as error:

@@ -25,8 +25,14 @@ from genesys_eventbridge.cli.parser import (
     command_parser,
     returns_parser_exit,
 )
+from genesys_eventbridge.cli.yaml_errors import yaml_problem
 from genesys_eventbridge.components.nesting import too_deep_problem
 from genesys_eventbridge.provider.genesys import ConfigurationError, Settings
+from genesys_eventbridge.provider.integration_config import (
+    INTEGRATIONS_KEY,
+    IntegrationConfigError,
+    parse_integrations,
+)
 from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 
 NAME = "validate"
@@ -51,6 +57,12 @@ class StackDocument:
     secret_keys: set[str] = field(default_factory=set)
     # Of each secret key: the config paths of its `secure:` values, None when they cannot be known.
     secure_paths: dict[str, set[str] | None] = field(default_factory=dict)
+    # The config keys Pulumi.yaml declares (full keys), with their defaults (None without one).
+    declared: dict[str, Any] = field(default_factory=dict)
+
+    def value(self, key: str) -> Any:
+        """The stack's value of the full `key`, else the project's default."""
+        return self.config.get(key, self.declared.get(key))
 
 
 def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
@@ -89,15 +101,30 @@ def _parser(stdout: TextIO, stderr: TextIO) -> CommandParser:
     return parser
 
 
-def _namespace(project_dir: Path) -> str:
+def _project(project_dir: Path) -> dict[str, Any]:
     import yaml  # PyYAML ships with the pulumi SDK (a dependency of it)
 
     try:
         project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return DEFAULT_NAMESPACE
-    name = project.get("name") if isinstance(project, dict) else None
+        return {}
+    return project if isinstance(project, dict) else {}
+
+
+def _namespace(project_dir: Path) -> str:
+    name = _project(project_dir).get("name")
     return name if isinstance(name, str) and name else DEFAULT_NAMESPACE
+
+
+def _declared(project_dir: Path) -> dict[str, Any]:
+    """The config keys Pulumi.yaml declares, as full keys, with their defaults."""
+    namespace = _namespace(project_dir)
+    declared = _project(project_dir).get("config")
+    found = {}
+    for key, spec in declared.items() if isinstance(declared, dict) else ():
+        full = str(key) if ":" in str(key) else f"{namespace}:{key}"
+        found[full] = spec.get("default") if isinstance(spec, dict) else spec
+    return found
 
 
 def _decrypted_placeholders(value: Any) -> Any:
@@ -136,12 +163,14 @@ def from_file(path: Path) -> StackDocument:
 
     from genesys_eventbridge.components.config_source import secure_paths
 
+    text: str | None = None
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_1_2_loader())  # noqa: S506 (a SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        document = yaml.load(text, Loader=_yaml_1_2_loader())  # noqa: S506 (a SafeLoader)
     except OSError as error:
         raise UnreadableStack(f"cannot read {path}: {error.strerror or error}") from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
-        raise UnreadableStack(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+        raise UnreadableStack(yaml_problem(path, error, text)) from None
     except RecursionError:
         raise UnreadableStack(too_deep_problem(str(path))) from None
     if document is None:
@@ -156,6 +185,7 @@ def from_file(path: Path) -> StackDocument:
         where=str(path),
         project_dir=path.resolve().parent,
         namespace=_namespace(path.resolve().parent),
+        declared=_declared(path.resolve().parent),
         config={str(k): _decrypted_placeholders(v) for k, v in config.items()},
         secret_keys={k for k, paths in secure.items() if paths},
         secure_paths={k: paths for k, paths in secure.items() if paths},
@@ -183,6 +213,7 @@ def from_cli(stack: str, cwd: str, environ: Mapping[str, str]) -> StackDocument:
         where=f"stack {stack}",
         project_dir=project_dir,
         namespace=_namespace(project_dir),
+        declared=_declared(project_dir),
         config=config,
         secret_keys=secret_keys,
         secure_paths=secure,
@@ -195,6 +226,8 @@ class Report:
 
     problems: list[str]
     subscriptions: int = 0
+    # What the program declares one resource per entry of: its subscriptions or integrations.
+    noun: str = "subscription"
 
 
 def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
@@ -207,6 +240,10 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
     )
     from genesys_eventbridge.components.targets.config import secret_references
 
+    if f"{document.namespace}:{INTEGRATIONS_KEY}" in document.declared:
+        report = _check_integrations(document)
+        report.problems += _settings_problems(document, environ, report.problems)
+        return report
     full_key = f"{document.namespace}:{CONFIG_KEY}"
     raw = document.config.get(full_key)
     if isinstance(raw, str):
@@ -215,7 +252,8 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
         except ValueError:
             pass  # reported as "not a list" below
     # A key that a target names with {fromConfig: key} holds its credential: a key it reads.
-    problems = key_problems(set(document.config) - secret_references(raw), document.namespace)
+    read = secret_references(raw) | set(document.declared)
+    problems = key_problems(set(document.config) - read, document.namespace)
     count = 0
     if isinstance(raw, str):
         problems.append(
@@ -240,18 +278,44 @@ def check(document: StackDocument, environ: Mapping[str, str]) -> Report:
             )
         except StackConfigError as error:
             problems += error.problems
+    problems += _settings_problems(document, environ, problems)
+    return Report(problems, count)
+
+
+def _settings_problems(
+    document: StackDocument, environ: Mapping[str, str], found: Sequence[str]
+) -> list[str]:
+    """The Genesys settings' problem (with the environment, as preview resolves them), unless
+    a genesyscloud: key was reported already."""
     genesys = {k: v for k, v in document.config.items() if k.startswith("genesyscloud:")}
     # The engine records stack config in the state: a Genesys credential must be a secret.
-    problems += plain_secret_settings({k: k in document.secret_keys for k in genesys})
-    if not any(p.startswith("genesyscloud:") for p in problems):
-        try:
-            Settings.resolve(genesys, environ)
-        except ConfigurationError as error:
-            setting = error.setting or "genesyscloud"
-            problems.append(
-                f"{setting}: {error.message}; fix: {fix_for(error.setting, error.action)}"
-            )
-    return Report(problems, count)
+    plain = plain_secret_settings({k: k in document.secret_keys for k in genesys})
+    if plain or any(p.startswith("genesyscloud:") for p in found):
+        return plain
+    try:
+        Settings.resolve(genesys, environ)
+    except ConfigurationError as error:
+        setting = error.setting or "genesyscloud"
+        return [f"{setting}: {error.message}; fix: {fix_for(error.setting, error.action)}"]
+    return []
+
+
+def _check_integrations(document: StackDocument) -> Report:
+    """A project of integrations alone (examples/integration-only): its keys and entries."""
+    from genesys_eventbridge.components.stack_config import key_problems
+
+    namespace = document.namespace
+    own = [key.partition(":")[2] for key in document.declared if key.startswith(namespace + ":")]
+    problems = key_problems(document.config, namespace, own)
+    try:
+        entries = parse_integrations(
+            document.value(f"{namespace}:{INTEGRATIONS_KEY}"),
+            account=document.value(f"{namespace}:awsAccountId"),
+            region=document.value(f"{namespace}:awsRegion"),
+        )
+    except IntegrationConfigError as error:
+        return Report(problems + error.problems, noun="integration")
+    return Report(problems, len(entries), noun="integration")
 
 
 @returns_parser_exit
@@ -275,7 +339,7 @@ def run(argv: Sequence[str], *, stdout: TextIO, stderr: TextIO, environ: Mapping
         return 1
     plural = "s" if report.subscriptions != 1 else ""
     stdout.write(
-        f"{document.where}: {report.subscriptions} subscription{plural}, every static check"
+        f"{document.where}: {report.subscriptions} {report.noun}{plural}, every static check"
         " passed (nothing was sent; topics are checked against the org's catalog at preview)\n"
     )
     return 0

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
+
+from genesys_eventbridge.components.field_docs import documented
+
+if TYPE_CHECKING:
+    from genesys_eventbridge.components.targets.args import Target
 
 CALLBACK_TARGET = "callback"
 """In a rule's `targets`: the subscription's own callback Lambda (bundled, custom or given)."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class RetryPolicyArgs:
     """How long and how often EventBridge retries delivering an event to a target."""
@@ -23,6 +29,7 @@ class RetryPolicyArgs:
     """Oldest age of an event EventBridge still retries, in seconds: 60-86400; default 24 h."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class AsyncInvokeArgs:
     """How Lambda itself retries an event EventBridge handed over, and where it goes after.
@@ -44,12 +51,14 @@ class AsyncInvokeArgs:
     another stack manages it."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class LambdaCodeArgs:
     """The user's own callback code, deployed instead of the bundled handler."""
 
     code: pulumi.Archive | str
-    """The function's code: a `pulumi.Archive`, or the path of a directory (zipped as it is)."""
+    """The function's code: a `pulumi.Archive`, or the path of a directory (zipped as it is).
+    In stack config this is `lambdaCode.path` (a directory, relative to the project)."""
 
     handler: str
     """The entry point, `module.function`, e.g. `app.handler`."""
@@ -70,6 +79,7 @@ class LambdaCodeArgs:
     """Environment variables of the function."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class RuleArgs:
     """One EventBridge rule on the subscription's bus: which events it selects and where they go."""
@@ -83,7 +93,7 @@ class RuleArgs:
     topics: Sequence[str] | None = None
     """The subset of the subscription's topics this rule selects; default all of them."""
 
-    targets: Sequence[Any] | None = None
+    targets: Sequence[str | Target] | None = None
     """What the rule delivers to (at most 5): Lambda function ARNs, `CALLBACK_TARGET` (the
     subscription's callback), or typed targets. Default: the callback alone.
 
@@ -94,6 +104,7 @@ class RuleArgs:
     """The rule's description in the EventBridge console."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class QuotaArgs:
     """AWS quotas that can be raised for an account: set them to what Service Quotas granted."""
@@ -109,6 +120,7 @@ class QuotaArgs:
     1,000."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class AlarmArgs:
     """CloudWatch alarms that make a failing subscription visible, sent to one SNS topic."""
@@ -128,6 +140,7 @@ class AlarmArgs:
     bus (Metrics Insights alarms summing every rule, whose count does not grow with rules)."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class ArchiveArgs:
     """An EventBridge archive of the partner bus's events, to replay them later."""
@@ -140,6 +153,7 @@ class ArchiveArgs:
     and topics); default every event of the subscription."""
 
 
+@documented
 @dataclass(kw_only=True)
 class SubscriptionArgs:
     """The arguments of GenesysEventBridgeSubscription."""

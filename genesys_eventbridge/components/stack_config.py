@@ -8,14 +8,16 @@ Values set with `pulumi config set --secret --path ...` stay secret (see to_args
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import pulumi
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -24,6 +26,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
 
 from genesys_eventbridge.components.args import (
     AlarmArgs,
@@ -60,6 +63,7 @@ from genesys_eventbridge.components.targets.config import (
     secret_references,
     to_targets,
 )
+from genesys_eventbridge.provider.errors import problem_list
 from genesys_eventbridge.provider.genesys.settings import unknown_keys as unknown_setting_keys
 from genesys_eventbridge.provider.integration_resource import plain_secret_settings
 from genesys_eventbridge.provider.schema import input_problem
@@ -97,9 +101,40 @@ class StackConfigError(pulumi.RunError, ValueError):
     # exception from the program is shown as a crash, with a traceback that buries the message.
 
     def __init__(self, problems: str | Sequence[str]) -> None:
-        """One problem, or several (`problems` lists them; str() joins them with '; ')."""
+        """One problem, or several (`problems` lists them; str() shows one a line)."""
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
+        super().__init__(problem_list(self.problems))
+
+
+_POLICY_EXAMPLE = (
+    'e.g. `filterPolicy: {detail.eventBody.queueId: [{prefix: "9e8d"}]}` in the stack file, or'
+    """ `pulumi config set --path '...filterPolicy' '{"detail.eventBody.queueId": ["q1"]}'`"""
+)
+
+
+def _policy_from_json(value: Any) -> Any:
+    """A filter policy given as JSON text (`pulumi config set --path`, or pasted from the AWS
+    console) is read as the object it holds; bad JSON is refused saying where it breaks."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as err:
+        raise ValueError(
+            f"is text that is not a JSON object ({err.msg} at line {err.lineno} column"
+            f" {err.colno}); write the policy as a mapping of event paths to arrays of matchers,"
+            f" {_POLICY_EXAMPLE}"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise ValueError(
+            f"is JSON holding a {type(parsed).__name__}, not an object; write the policy as a"
+            f" mapping of event paths to arrays of matchers, {_POLICY_EXAMPLE}"
+        )
+    return parsed
+
+
+FilterPolicyConfig = Annotated[dict[str, Any], BeforeValidator(_policy_from_json)]
+"""A filter policy: a mapping, or JSON text holding one."""
 
 
 class _CamelModel(BaseModel):
@@ -142,7 +177,7 @@ class ArchiveConfig(_CamelModel):
     """`archive`: an archive of the partner bus's events, for replays."""
 
     retention_days: int = Field(default=30, ge=0, le=36500)
-    filter_policy: dict[str, Any] | None = None
+    filter_policy: FilterPolicyConfig | None = None
 
 
 class LambdaCodeConfig(_CamelModel):
@@ -172,7 +207,7 @@ class RuleConfig(_CamelModel):
     """One entry of `rules`."""
 
     name: str = Field(min_length=1)
-    filter_policy: dict[str, Any] | None = None
+    filter_policy: FilterPolicyConfig | None = None
     topics: list[str] | None = None
     targets: list[TargetConfig] | None = None
     description: str | None = None
@@ -190,7 +225,7 @@ class SubscriptionConfig(_CamelModel):
     integration_name: str | None = None
     notes: str | None = None
     adopt_integration_id: str | None = None
-    filter_policy: dict[str, Any] | None = None
+    filter_policy: FilterPolicyConfig | None = None
     rules: list[RuleConfig] | None = None
     lambda_code: LambdaCodeConfig | None = None
     lambda_arn: str | None = None
@@ -344,10 +379,13 @@ class _Subscriptions(BaseModel):
     subscriptions: list[SubscriptionConfig]
 
 
-def key_problems(keys: Iterable[str], namespace: str = PROJECT_NAMESPACE) -> list[str]:
-    """Keys of this project's and the `genesyscloud:` namespace that nothing reads."""
+def key_problems(
+    keys: Iterable[str], namespace: str = PROJECT_NAMESPACE, known: Sequence[str] = PROJECT_KEYS
+) -> list[str]:
+    """Keys of this project's and the `genesyscloud:` namespace that nothing reads (`known`: the
+    project's own keys, without their namespace)."""
     keys = list(keys)
-    return unknown_key_problems(keys, namespace, PROJECT_KEYS) + [
+    return unknown_key_problems(keys, namespace, known) + [
         problem.replace(" is not a known", ": is not a known", 1)
         for problem in unknown_setting_keys(keys)
     ]
@@ -367,19 +405,26 @@ def load_subscriptions(config: pulumi.Config) -> list[SubscriptionConfig]:
     # Keys that targets name with {fromConfig: key} hold their credentials: read, so known.
     problems = key_problems(config_keys() - secret_references(raw), config.name)
     problems += plain_secret_settings({k: is_secret_key(k) for k in config_keys()})
-    if problems:
-        raise StackConfigError(problems)
+    if raw is None and problems:
+        raise StackConfigError(problems)  # a misspelled key: "missing" would only repeat it
     full_key = config.full_key(CONFIG_KEY)
     stack = pulumi.get_stack()
     secret = is_secret_key(full_key)
     secure = read_secure_paths(program_directory(), stack, full_key) if secret else None
-    return parse_subscriptions(
-        raw,
-        stack=stack,
-        secret=secret,
-        secure_paths=secure,
-        default_region=pulumi.Config("aws").get("region"),
-    )
+    try:
+        subscriptions = parse_subscriptions(
+            raw,
+            stack=stack,
+            secret=secret,
+            secure_paths=secure,
+            default_region=pulumi.Config("aws").get("region"),
+        )
+    except StackConfigError as err:
+        # Every problem of the run in one list: a misspelled key must not hide the rest.
+        raise StackConfigError(problems + err.problems) from None
+    if problems:
+        raise StackConfigError(problems)
+    return subscriptions
 
 
 def parse_subscriptions(
@@ -405,31 +450,35 @@ def parse_subscriptions(
     the stack's `aws:region`, where subscriptions without awsRegion put their rules (checked
     against their targets' regions).
     """
+    # The rules of subscriptions without awsRegion go to aws:region: a typo must not wait for AWS.
+    region_problem = input_problem("aws_region", default_region) if default_region else None
+    if region_problem is not None:
+        default_region = None
+    problems = (
+        [f"aws:region: {strip_field(region_problem, 'aws_region')}"] if region_problem else []
+    )
     if raw is None:
         raise StackConfigError(
-            f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
-            " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
+            problems
+            + [
+                f"{CONFIG_KEY}: missing; set it in the stack file (see Pulumi.example.yaml), e.g."
+                " `pulumi config set --path 'subscriptions[0].name' contact-centre`"
+            ]
         )
     if secret and secure_paths is None:
-        raise StackConfigError(_UNKNOWN_SECRETS)
+        raise StackConfigError(problems + [_UNKNOWN_SECRETS])
     entries = raw if isinstance(raw, list) else [raw]
     deep = [f"{CONFIG_KEY}[{i}]" for i, entry in enumerate(entries) if nests_deeper_than(entry)]
     if deep:
-        raise StackConfigError([f"{where}: {too_deep_problem('it')}" for where in deep])
-    problems = [
+        raise StackConfigError(problems + [f"{where}: {too_deep_problem('it')}" for where in deep])
+    problems += [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"
         " without --secret, or move the secret into the callback's environment"
         for path in sorted(secure_paths or ())
         if not SECRET_CAPABLE.fullmatch(path) and not under(path, _environments(raw))
     ]
-    try:
-        parsed = _Subscriptions.model_validate(
-            {CONFIG_KEY: raw}, context={"base": base or Path.cwd()}
-        )
-    except ValidationError as err:
-        problems += [pydantic_problem(_Subscriptions, problem) for problem in err.errors()]
-        raise StackConfigError(problems) from None
+    entries = _validate_entries(raw, base or Path.cwd(), problems)
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
     secrets = SecretResolver(
@@ -438,7 +487,9 @@ def parse_subscriptions(
         keys=config_secrets,
         check_credentials=check_credentials,
     )
-    for index, entry in enumerate(parsed.subscriptions):
+    for index, entry in enumerate(entries):
+        if entry is None:  # its problems are listed already
+            continue
         entry._secret = secret
         entry._secrets = secrets
         entry._path = f"{CONFIG_KEY}[{index}]"
@@ -455,7 +506,8 @@ def parse_subscriptions(
             continue
         suffix = entry.event_source_suffix or default_suffix(entry.name, stack)
         if suffix in suffixes:
-            other = parsed.subscriptions[suffixes[suffix]]
+            other = entries[suffixes[suffix]]
+            assert other is not None
             problems.append(
                 f"{_suffix_path(index, entry)}: the event source suffix {suffix!r} is also that of"
                 f" {_suffix_path(suffixes[suffix], other)}; each subscription needs its own"
@@ -465,7 +517,29 @@ def parse_subscriptions(
         suffixes[suffix] = index
     if problems:
         raise StackConfigError(problems)
-    return parsed.subscriptions
+    return [entry for entry in entries if entry is not None]
+
+
+def _validate_entries(raw: Any, base: Path, problems: list[str]) -> list[SubscriptionConfig | None]:
+    """Each entry validated on its own, so one bad entry does not hide the checks of the others;
+    the problems go to `problems`, a bad entry's place to None."""
+    context = {"base": base}
+    if not isinstance(raw, list):
+        try:
+            _Subscriptions.model_validate({CONFIG_KEY: raw}, context=context)
+        except ValidationError as err:
+            problems += [pydantic_problem(_Subscriptions, e) for e in err.errors()]
+        return []
+    entries: list[SubscriptionConfig | None] = []
+    for index, item in enumerate(raw):
+        try:
+            entries.append(SubscriptionConfig.model_validate(item, context=context))
+        except ValidationError as err:
+            for error in err.errors():
+                located = cast(ErrorDetails, {**error, "loc": (CONFIG_KEY, index, *error["loc"])})
+                problems.append(pydantic_problem(_Subscriptions, located))
+            entries.append(None)
+    return entries
 
 
 def _suffix_path(index: int, entry: SubscriptionConfig) -> str:
@@ -498,7 +572,11 @@ def _plan(
         field = getattr(err, "field", None) or ""
         names = [r.name for r in entry.rules or []]
         if rule in names:
-            where += f".rules[{names.index(rule)}]"
+            # A name given twice is wrong where it is repeated, not where it was first used.
+            at = names.index(rule)
+            if field == "rules.name" and names.count(rule) > 1:
+                at = names.index(rule, at + 1)
+            where += f".rules[{at}]"
             field = field.removeprefix("rules").lstrip(".")
         if isinstance(err, PatternError):
             # A pattern problem is always in the filter policy (err.field is the event path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import secrets
 import shlex
@@ -146,7 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         emulator.start()
     except OSError as error:
-        print(f"Cannot listen on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
+        hint = ""
+        if error.errno == errno.EADDRINUSE:
+            hint = (
+                "; something else listens there (another emulator?): stop it, or start this one"
+                " with --port 0 for any free port (it prints the settings to use)"
+            )
+        print(f"Cannot listen on 127.0.0.1:{args.port}: {error}{hint}", file=sys.stderr)
         return 1
     try:
         print(banner(emulator), flush=True)

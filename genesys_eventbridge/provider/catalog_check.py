@@ -46,7 +46,7 @@ def rule_filters(
     try:
         return filter_schema.decode(value)
     except ValueError as err:
-        failures.append(CheckFailure(filter_schema.INPUT, str(err)))
+        failures.append(CheckFailure("", str(err)))
         return []
 
 
@@ -65,7 +65,7 @@ def check_catalog(
             for t in GenesysClient(quick).available_topics()
         ]
     except TokenRequestRejectedError as err:
-        return [CheckFailure("genesyscloud:oauthclientId", str(err))]
+        return [CheckFailure("", str(err))]
     except (GenesysError, httpx.HTTPError) as err:
         # Preview must not fail because the catalog is unreachable: Genesys checks on PUT.
         pulumi.log.warn(
@@ -85,7 +85,6 @@ def check_catalog(
             if (entry := catalog_entry(topic, catalog)) is not None
         }
         failures += [
-            CheckFailure("rule_filters", problem)
-            for problem in filter_schema.problems(rule_filter, schemas)
+            CheckFailure("", problem) for problem in filter_schema.problems(rule_filter, schemas)
         ]
     return failures

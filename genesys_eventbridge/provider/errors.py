@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from genesys_eventbridge.provider.genesys.errors import sanitize
@@ -34,3 +35,13 @@ class RolledBackError(IntegrationError):
 
 class OwnershipError(IntegrationError):
     """A same-named integration for the resource's event source belongs to something else."""
+
+
+def problem_list(problems: Sequence[str]) -> str:
+    """Config problems as one message: a single problem as it is, several one a line under a
+    count, so the CLI shows them all at once and each once."""
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems in the stack config:" + "".join(
+        f"\n  {problem}" for problem in problems
+    )

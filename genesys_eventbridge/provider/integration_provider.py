@@ -43,6 +43,7 @@ from genesys_eventbridge.provider.genesys import (
     IntegrationConfig,
     NotFoundError,
     Settings,
+    reachability,
     unknown_keys,
 )
 
@@ -125,15 +126,24 @@ class EventBridgeIntegrationProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input (and the topics against the org's catalog), auto-name if unnamed."""
         inputs, failures = schema.check_inputs(_olds, news)
-        failures += [CheckFailure(p.split(" ", 1)[0], p) for p in self._unknown]
+        # Settings and rule filters are no inputs of the resource: a failure naming them as its
+        # property is shown by the engine as "property <name> value {<nil>} has a problem", or
+        # preceded by every rule's filters. Without a property it shows the reason alone, which
+        # names the setting or the rule itself.
+        failures += [CheckFailure("", p) for p in self._unknown]
         try:
             settings = self.settings()
         except ConfigurationError as err:
-            failures.append(CheckFailure(err.setting or "genesyscloud", str(err)))
+            failures.append(CheckFailure("", str(err)))
             return CheckResult(inputs, failures)
         _tell_once("endpoint", f"Genesys Cloud endpoint: {settings.endpoint}", pulumi.log.info)
         if not settings.has_credentials:
             _tell_once("unchecked", UNCHECKED_WARNING, pulumi.log.warn)
+        elif (problem := reachability.unreachable(settings)) is not None:
+            # A preview that cannot reach Genesys cannot show a true diff: fail now, not after
+            # the retry budget, with the one message every resource of the run shares.
+            failures.append(CheckFailure("", problem))
+            return CheckResult(inputs, failures)
         rule_filters = catalog_check.rule_filters(news, failures)
         topics = inputs.get("topics")
         if (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from genesys_eventbridge.cli.output import terminal_width
+from genesys_eventbridge.cli.output import NO_LIMIT, terminal_width
 from genesys_eventbridge.components.args import RuleArgs, SubscriptionArgs
 from genesys_eventbridge.components.lambda_arns import check_function_arn
 from genesys_eventbridge.components.limits import SubscriptionArgsError
@@ -196,5 +196,5 @@ def test_each_validator_refuses_look_alikes(name: str, kind: str, bad: str) -> N
 def test_columns_with_non_ascii_digits_fall_back_to_the_default_width() -> None:
     import io
 
-    assert terminal_width(io.StringIO(), {"COLUMNS": "٣٠"}) == 100
+    assert terminal_width(io.StringIO(), {"COLUMNS": "٣٠"}) == NO_LIMIT  # not digits: ignored
     assert terminal_width(io.StringIO(), {"COLUMNS": "30"}) == 30

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
 from genesys_eventbridge.emulator import GenesysEmulator, catalog
+from genesys_eventbridge.provider.genesys import reachability
 from tests.commands.conftest import Result, run_cli, unreachable_environ
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NOT_CHECKED = "needed, not checked: integrations:integration:add, :edit, :delete"
 CHECK_NAMES = [
     "settings",
@@ -174,14 +184,63 @@ def test_missing_credentials_fail_with_a_fix(env: dict[str, str]) -> None:
     assert checks["token"] == "SKIP needs a passing credentials check"
 
 
-def test_unreachable_login_fails_the_token_check() -> None:
+def test_unreachable_login_fails_the_token_check_in_seconds_naming_url_and_cause() -> None:
     url, environ = unreachable_environ()
+    del environ["GENESYSCLOUD_RETRY_BUDGET"]  # the default two minutes: not waited for
+    started = time.monotonic()
     result = run_cli("doctor", environ=environ)
+    took = time.monotonic() - started
+    assert result.code == 1
+    assert took < 20, f"took {took:.1f} s"
+    token = _checks(result)["token"]
+    assert token.startswith(f"FAIL Genesys Cloud did not answer at {url}/oauth/token: ")
+    assert "attempts of POST over" in token and "Connection refused" in token
+    assert "is the emulator running?" in token
+    assert "python -m genesys_eventbridge.emulator --port 0" in token
+    assert "s3cret-value" not in result.text
+    assert [line.split()[1] for line in result.out.splitlines() if line.startswith("SKIP")] == [
+        "org",
+        "permissions",
+        "topic",
+        "integration",
+    ]
+
+
+def test_a_genesys_that_answers_503_gets_the_whole_retry_budget_not_the_quick_one(
+    emulator: GenesysEmulator, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Genesys that answers, even with errors, may recover: doctor keeps to the retry budget.
+    monkeypatch.setattr(reachability, "REACH_BUDGET", 0.0)  # the quick try: one attempt
+    emulator.inject_status(503, count=1000, method="POST", path_contains="/oauth/token")
+    result = run_cli("doctor", environ={**env, "GENESYSCLOUD_RETRY_BUDGET": "3"})
     assert result.code == 1
     token = _checks(result)["token"]
-    assert token.startswith(f"FAIL could not reach {url}/oauth/token")
-    assert "Connection refused" in token
-    assert "s3cret-value" not in result.text
+    assert token.startswith(f"FAIL could not reach {emulator.base_url}/oauth/token"), token
+    assert "503" in token and "emulator running" not in token
+    assert emulator.count("POST", "/oauth/token") > 2
+
+
+def test_doctor_with_nothing_listening_fails_within_20_seconds_at_the_default_budget() -> None:
+    # A real process with the real backoff, as a user runs it.
+    url, environ = unreachable_environ()
+    del environ["GENESYSCLOUD_RETRY_BUDGET"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "genesys_eventbridge", "doctor"],
+        env={**os.environ, **environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    took = time.monotonic() - started
+    print(f"doctor, nothing listening: {took:.1f} s")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert took < 20, f"took {took:.1f} s"
+    token = next(line for line in done.stdout.splitlines() if line.startswith("FAIL"))
+    assert token.split()[1] == "token"
+    assert f"Genesys Cloud did not answer at {url}/oauth/token" in token
+    assert "is the emulator running?" in done.stdout
 
 
 def test_cap_reached_is_a_warning(emulator: GenesysEmulator, env: dict[str, str]) -> None:

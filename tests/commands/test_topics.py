@@ -80,6 +80,15 @@ def test_description_is_cut_to_fit_the_width(env: dict[str, str]) -> None:
     assert "Conversation detail event: a customer joined the".startswith(cut[:-3])
 
 
+def test_piped_output_keeps_whole_descriptions(env: dict[str, str]) -> None:
+    # No COLUMNS and no terminal (a pipe, grep, a file): nothing to fit, nothing cut.
+    result = run_cli("topics", environ=env)
+    assert result.code == 0
+    description = _rows(result)["v2.detail.events.conversation.{id}.customer.start"][1]
+    assert description == "Conversation detail event: a customer joined the conversation."
+    assert "..." not in result.out
+
+
 def test_json_matches_the_emulator_catalog(env: dict[str, str]) -> None:
     result = run_cli("topics", "--json", environ=env)
     assert result.code == 0 and result.err == ""
@@ -131,6 +140,7 @@ def test_unreachable_exit_2_in_one_line() -> None:
     assert result.code == 2
     [line] = result.err.splitlines()
     assert url in line and "Connection refused" in line
+    assert "is the emulator running?" in line  # found out in seconds, with the likely cause
     assert "s3cret-value" not in line
 
 

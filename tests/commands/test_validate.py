@@ -210,3 +210,70 @@ def test_a_genesys_secret_in_plain_text_is_a_problem(tmp_path: Path) -> None:
     assert result.code == 1
     assert "  genesyscloud:oauthclientSecret: is set in plain text" in result.out
     assert "sentinel-plain-secret" not in result.out
+
+
+# -- a project of integrations alone (examples/integration-only) --------------------------------
+
+INTEGRATION_ONLY = ROOT / "examples" / "integration-only"
+
+
+def _integration_only(tmp_path: Path, stack_text: str) -> Path:
+    shutil.copy(INTEGRATION_ONLY / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(stack_text)
+    return path
+
+
+def test_the_integration_only_example_passes_with_its_own_keys(tmp_path: Path) -> None:
+    path = _integration_only(
+        tmp_path,
+        "config:\n"
+        "  genesys-integration-only:awsAccountId: '012345678901'\n"
+        "  genesys-integration-only:awsRegion: eu-west-1\n"
+        "  genesys-integration-only:integrations:\n"
+        "    - name: orders\n"
+        "      topics:\n"
+        "        - v2.users.{id}.presence\n",
+    )
+    result = run_cli("validate", "--file", str(path), environ={})
+    assert result.code == 0, result.out
+    assert result.out.startswith(f"{path}: 1 integration, every static check passed")
+
+
+def test_the_integration_only_example_reports_every_bad_entry(tmp_path: Path) -> None:
+    path = _integration_only(
+        tmp_path,
+        "config:\n"
+        "  genesys-integration-only:awsRegoin: eu-west-1\n"
+        "  genesys-integration-only:integrations:\n"
+        "    - name: orders\n"
+        "      topics:\n"
+        "        - v2.users.{id}.presence\n"
+        "      eventSourceSufix: orders-prod\n"
+        "      awsAccountId: 012345678901\n",
+    )
+    result = run_cli("validate", "--file", str(path), environ={})
+    assert result.code == 1
+    assert result.out.splitlines()[1:] == [
+        "  genesys-integration-only:awsRegoin: is not a key this program reads (Pulumi would"
+        " ignore it); did you mean genesys-integration-only:awsRegion?",
+        "  integrations[0].eventSourceSufix: is not a known field; did you mean eventSourceSuffix?",
+        "  integrations[0].awsAccountId: must be a string of 12 digits, got the number"
+        ' 12345678901; quote it (e.g. "012345678901"): YAML reads an unquoted 012345678901 as a'
+        " number and drops the leading zero",
+    ]
+
+
+def test_a_flow_list_with_a_brace_is_explained_not_dumped(tmp_path: Path) -> None:
+    path = _project(
+        tmp_path,
+        "config:\n"
+        "  genesys-eventbridge:subscriptions:\n"
+        "    - name: x\n"
+        "      topics: [v2.users.{id}.presence]\n",
+    )
+    result = run_cli("validate", "--file", str(path), environ={})
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert line.startswith(f"error: {path}, line 4 column 25 is not valid YAML: ")
+    assert 'quote each item, e.g. topics: ["v2.users.{id}.presence"]' in line

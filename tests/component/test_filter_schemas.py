@@ -70,12 +70,12 @@ def test_check_rejects_the_components_misspelt_and_mistyped_fields(
     result = EventBridgeIntegrationProvider().check({}, inputs)
     assert [(f.property, f.reason) for f in result.failures] == [
         (
-            "rule_filters",
+            "",
             "rule 'sales': filter field 'detail.eventBody.queueID' is not a field of the events"
             f" of '{ACD_START}'; did you mean 'detail.eventBody.queueId'?",
         ),
         (
-            "rule_filters",
+            "",
             "rule 'deletes': filter field 'detail.eventBody.eventTime' holds a string in the"
             f" events of '{AUDITS}', but the filter matches it against"
             ' {"numeric": [">", 0]}, which never matches',

@@ -181,7 +181,7 @@ CUSTOMER = "Ada Lovelace"
 def test_a_rejected_event_never_reaches_the_log_with_its_values(
     lambda_module: ModuleType, capsys: pytest.CaptureFixture[str], event: Any
 ) -> None:
-    # Issue 13 #8 / issue 10: the handler used to log 200 characters of a rejected event.
+    # The handler used to log 200 characters of a rejected event.
     result, line = invoke(lambda_module, capsys, event)
     assert result["status"] == "rejected"
     logged = json.dumps(line)

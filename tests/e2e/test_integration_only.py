@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.provider.genesys import GenesysClient, Settings
 from tests.e2e.cli import Workspace
-from tests.e2e.conftest import EXAMPLE, WorkspaceFactory, point_at
+from tests.e2e.conftest import EXAMPLE, WorkspaceFactory, free_port, point_at
 
 ENDS = [
     "v2.detail.events.conversation.{id}.customer.end",
@@ -183,10 +184,54 @@ def test_wrong_credentials_fail_fast_naming_client_and_login_url_never_the_secre
     assert preview.seconds < 30, f"took {preview.seconds:.0f} s"
     assert emulator.client_id in preview.out, preview
     assert f"client id '{emulator.client_id}' at {emulator.base_url}/oauth/token" in preview.out
+    # The reason alone, not "property genesyscloud:oauthclientId value {<nil>} has a problem".
+    assert "{<nil>}" not in preview.out and "has a problem: " in preview.out, preview
     assert wrong not in preview.text and emulator.client_secret not in preview.text
     up = ws.pulumi("up", "--yes", expect=None)
     assert up.code != 0 and wrong not in up.text
     assert emulator.integrations() == []
+
+
+def test_unreachable_genesys_fails_preview_in_seconds_naming_url_and_cause(
+    workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
+) -> None:
+    # The emulator stopped, the stack still pointing at it, credentials set.
+    ws = stack(workspace_factory, emulator)
+    closed = f"http://127.0.0.1:{free_port()}"
+    ws.set_config({"genesyscloud:apiBaseUrl": closed, "genesyscloud:loginBaseUrl": closed})
+    ws.set_config(integrations([{"name": n, "topics": AUDITS} for n in ["orders", "audits"]]))
+    preview = ws.pulumi("preview", expect=None)
+    print(f"unreachable Genesys: preview failed after {preview.seconds:.1f} s")
+    assert preview.code != 0, preview
+    assert preview.seconds < 20, f"took {preview.seconds:.1f} s"
+    assert f"Genesys Cloud did not answer at {closed}/oauth/token" in preview.out, preview
+    assert "attempts of POST over" in preview.out and "ConnectError" in preview.out, preview
+    assert "is the emulator running?" in preview.out, preview
+    # The engine prints the reason itself, not against a property it does not have.
+    assert "{<nil>}" not in preview.out and "Traceback" not in preview.text, preview
+    assert emulator.client_secret not in preview.text
+
+    # Without credentials nothing is sent, and preview stays a warning.
+    ws.pulumi("config", "rm", "genesyscloud:oauthclientId")
+    ws.pulumi("config", "rm", "genesyscloud:oauthclientSecret")
+    unchecked = ws.pulumi("preview")
+    assert "credentials are not set" in unchecked.text, unchecked
+    assert unchecked.seconds < 20, f"took {unchecked.seconds:.1f} s"
+
+
+def test_the_built_cli_needs_no_virtualenv_on_path(
+    workspace_factory: WorkspaceFactory, emulator: GenesysEmulator
+) -> None:
+    # A shell where `python3` is the system's (no pulumi SDK): the project's virtualenv, named in
+    # Pulumi.yaml, must serve the dynamic provider's plugin too, as the language host arranges.
+    ws = stack(workspace_factory, emulator)
+    ws.set_config(integrations([{"name": "orders", "topics": AUDITS}]))
+    ws.env.pop("PULUMI_PYTHON_CMD")
+    ws.env["PATH"] = os.pathsep.join([ws.env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])
+    preview = ws.pulumi("preview", expect=None)
+    assert preview.code == 0, preview
+    assert "No module named 'pulumi'" not in preview.text, preview
+    assert "+ 2 to create" in preview.out, preview
 
 
 def start_up_and_wait_for_posts(ws: Workspace, emulator: GenesysEmulator, posts: int) -> Any:
@@ -325,12 +370,11 @@ def test_import_of_a_dynamic_resource_fails_and_adoption_brings_it_under_managem
     # `pulumi import` needs the language host, which the CLI built here lacks (see the note in
     # scripts/pulumi_inline.py); the import resource option goes through the same engine import.
     program = ws.project / "__main__.py"
+    declared = "EventBridgeIntegrationArgs(**entry.inputs)"
+    text = program.read_text(encoding="utf-8")
+    assert declared in text
     program.write_text(
-        program.read_text(encoding="utf-8").replace(
-            "        ),\n    )\n    pulumi.export(",
-            f"        ),\n        opts=pulumi.ResourceOptions(import_={handmade!r}),\n    )\n"
-            "    pulumi.export(",
-        ),
+        text.replace(declared, f"{declared}, opts=pulumi.ResourceOptions(import_={handmade!r})"),
         encoding="utf-8",
     )
     imported = ws.pulumi("preview", expect=None)

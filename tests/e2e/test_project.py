@@ -144,3 +144,23 @@ def test_full_program_reports_a_bad_subscription_before_anything_needs_aws(
     assert "Traceback" not in preview.text, preview
     assert "pulumi-resource-aws" not in preview.out, "it must stop at our check, before AWS"
     assert emulator.integrations() == []
+
+
+def test_full_program_shows_every_config_problem_once_in_one_list(
+    full_stack: Workspace, emulator: GenesysEmulator
+) -> None:
+    [orders] = only_orders(awsAccountId=12345678901)  # unquoted in YAML: a number
+    audits = {
+        **orders,
+        "name": "audits",
+        "awsAccountId": "123456789012",
+        "rules": [{"name": "r", "filterPolicy": {"detail.eventBody.queueId": [{"prefx": "a"}]}}],
+    }
+    full_stack.set_config({SUBSCRIPTIONS: [orders, audits]})
+    preview = full_stack.pulumi("preview", expect=None)
+    assert preview.code != 0
+    assert "2 problems in the stack config:" in preview.out, preview
+    for path in ("subscriptions[0].awsAccountId:", "subscriptions[1].rules[0].filterPolicy:"):
+        assert preview.out.count(path) == 1, preview
+    assert "an unhandled error occurred" not in preview.out, preview
+    assert emulator.integrations() == []

@@ -43,6 +43,8 @@ def test_try_ups_shows_and_destroys_the_example_then_stops_everything(
     assert "v2.detail.events.conversation.{id}.customer.end" in shown
     assert "1 EventBridge integration(s)" in shown
     assert "0 EventBridge integration(s)" in out.split("after destroy")[1]
+    # Its stack is removed with the destroy: Pulumi's hint to remove it would point at nothing.
+    assert "pulumi stack rm" not in out + done.stderr, out
     # Everything it started is stopped, and its scratch directory is gone.
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", int(url.group(2)))) != 0, "emulator still up"

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 
+import genesys_eventbridge
 from genesys_eventbridge.emulator import GenesysEmulator
 from genesys_eventbridge.provider import EventBridgeIntegrationProvider
+from genesys_eventbridge.samples import load_samples
 from tests.engine.harness import ProviderHost
 from tests.engine.integration_host import NEWS, SECRET_KEY, checked, start_host
 
@@ -33,6 +35,7 @@ PACKAGED = (
     "genesys_eventbridge",
     "pyproject.toml",
     "README.md",
+    "LICENSE",
     "requirements.txt",
 )
 
@@ -52,9 +55,10 @@ CONSUMER = textwrap.dedent(
     import components, provider
     import genesys_eventbridge
     from genesys_eventbridge.components import GenesysEventBridgeSubscription, SubscriptionArgs
-    from tests_mocks import Mocks
+    from genesys_eventbridge.samples import load_samples
+    from genesys_eventbridge.testing import GenesysEventBridgeMocks
 
-    mocks = Mocks()
+    mocks = GenesysEventBridgeMocks(region="eu-west-1")
     pulumi.runtime.set_mocks(mocks, project="larger-program", stack="dev", preview=False)
 
     @pulumi.runtime.test
@@ -68,40 +72,11 @@ CONSUMER = textwrap.dedent(
     program()
     print(json.dumps({
         "package": genesys_eventbridge.__file__,
+        "version": genesys_eventbridge.__version__,
         "own": [components.Website.kind, provider.NAME],
-        "types": sorted(set(mocks.types)),
+        "types": sorted({r.type for r in mocks.resources}),
+        "samples": sorted(load_samples()),
     }))
-    """
-)
-MOCKS = textwrap.dedent(
-    """
-    import pulumi
-
-    class Mocks(pulumi.runtime.Mocks):
-        def __init__(self):
-            self.types = []
-
-        def new_resource(self, args):
-            self.types.append(args.typ)
-            outs = dict(args.inputs)
-            outs.setdefault("arn", "arn:aws:x:eu-west-1:123456789012:" + args.name)
-            if args.typ.endswith("EventBridgeIntegration"):
-                source = "aws.partner/genesys.com/cloud/org/" + outs["event_source_suffix"]
-                outs["event_source_name"] = source
-            return args.name + "-id", outs
-
-        def call(self, args):
-            # The deploying account and the partner source Genesys made there.
-            if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-                return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/d",
-                        "id": "123456789012", "userId": "AIDAEXAMPLE"}, []
-            if args.token == "aws:index/getRegion:getRegion":
-                return {"region": "eu-west-1", "name": "eu-west-1", "id": "eu-west-1"}, []
-            if args.token == "aws:cloudwatch/getEventSource:getEventSource":
-                name = args.args["namePrefix"]
-                return {"name": name, "namePrefix": name, "state": "PENDING", "id": name,
-                        "arn": "arn:aws:events:eu-west-1::event-source/" + name}, []
-            return {}, []
     """
 )
 
@@ -162,13 +137,29 @@ def test_a_program_with_its_own_components_and_provider_uses_the_wheel(
         (program / name).mkdir(exist_ok=True)
         (program / name / "__init__.py").write_text(text)
     (program / "consumer.py").write_text(CONSUMER)
-    (program / "tests_mocks.py").write_text(MOCKS)
     out = run([str(installed.python), "consumer.py"], cwd=program)
     report = json.loads(out.strip().splitlines()[-1])
     assert report["package"].startswith(str(installed.site)), report
+    assert report["version"] == genesys_eventbridge.__version__
     assert report["own"] == ["the consumer's Website", "the consumer's provider"]
+    # The shipped sample events, the same the checkout has.
+    assert report["samples"] == sorted(load_samples()) and len(report["samples"]) >= 6
     assert "pulumi-python:dynamic/genesys:EventBridgeIntegration" in report["types"]
     assert "aws:cloudwatch/eventBus:EventBus" in report["types"]
+
+
+def test_the_wheel_carries_its_license_and_metadata(installed: Installed) -> None:
+    [info] = installed.site.glob("genesys_eventbridge-*.dist-info")
+    metadata = (info / "METADATA").read_text()
+    assert "License-Expression: Apache-2.0" in metadata
+    assert "Author: The genesys-eventbridge authors" in metadata
+    assert f"Version: {genesys_eventbridge.__version__}" in metadata
+    [license_file] = info.rglob("LICENSE")
+    text = license_file.read_text()
+    assert text == (ROOT / "LICENSE").read_text()
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text
+    assert (installed.site / "genesys_eventbridge" / "py.typed").is_file()
 
 
 def test_the_emulator_runs_from_the_wheel(installed: Installed) -> None:

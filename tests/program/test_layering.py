@@ -14,11 +14,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "genesys_eventbridge"
-LAYERS = ("cli", "components", "provider", "emulator")
+LAYERS = ("testing", "cli", "components", "provider", "emulator")
 # What each layer may import of the others: the Genesys side is the base, the AWS side uses it,
-# the command line sits on both; the emulator stands apart (it judges the client, so it must
-# not share its code).
+# the command line sits on both; the test mocks shipped for users' programs sit on both too, and
+# nothing of the package imports them; the emulator stands apart (it judges the client, so it
+# must not share its code).
 ALLOWED: dict[str, set[str]] = {
+    "testing": {"components", "provider"},
     "cli": {"components", "provider"},
     "components": {"provider"},
     "provider": set(),
@@ -171,7 +173,21 @@ def test_the_emulator_imports_nothing_of_the_package_outside_itself() -> None:
     assert outside == []
 
 
+def test_nothing_in_the_package_imports_the_test_mocks() -> None:
+    # The mocks are for users' unit tests: a program that deploys must never load them.
+    importers = [
+        module
+        for module, targets in import_graph().items()
+        if _layer(module) != "testing" and any(_layer(t) == "testing" for t in targets)
+    ]
+    assert "genesys_eventbridge.testing" in MODULES
+    assert importers == []
+
+
 def test_the_package_is_plain_folders_and_files() -> None:
     links = [str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*") if p.is_symlink()]
     assert links == []
-    assert all((PACKAGE / layer / "__init__.py").is_file() for layer in LAYERS)
+    assert all(
+        (PACKAGE / layer / "__init__.py").is_file() or (PACKAGE / f"{layer}.py").is_file()
+        for layer in LAYERS
+    )

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pulumi.runtime import rpc
 
-from genesys_eventbridge.components.stack_config import StackConfigError
+from genesys_eventbridge.components.stack_config import StackConfigError, parse_subscriptions
 from tests.mocking import COMPONENT_TYPE, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,7 +114,7 @@ def test_bad_config_names_the_path_and_declares_nothing(
     assert hint in message
 
 
-# -- one layer of config errors (issue 12 #5) -------------------------------------------------
+# -- one layer of config errors ------------------------------------------------------------------
 
 
 def _problems(config: dict[str, Any]) -> list[str]:
@@ -185,7 +185,31 @@ def test_every_bad_entry_is_reported_at_once() -> None:
     assert "(did you mean 'eu-west-1'?)" in problems[0]
 
 
-# -- secrets from the stack config (issue 13 #1) ----------------------------------------------
+def test_an_unquoted_account_id_does_not_hide_pattern_errors_of_other_subscriptions() -> None:
+    bad_pattern = [{"name": "r", "filterPolicy": {"detail.eventBody.queueId": [{"prefx": "a"}]}}]
+    config = with_entry(0, awsAccountId=12345678901)
+    config[KEY][1]["rules"] = bad_pattern
+    config[KEY][2]["rules"] = bad_pattern  # its https target, and the key of its credential, go
+    config.pop(PARTNER_KEY)
+    config["genesys-eventbridge:subscription"] = "misspelled"
+    with pytest.raises(StackConfigError) as caught:
+        run(config)
+    assert [
+        p.split(":", 2)[:2] if p.startswith("genesys") else p.split(":", 1)[0]
+        for p in caught.value.problems
+    ] == [
+        ["genesys-eventbridge", "subscription"],
+        "subscriptions[0].awsAccountId",
+        "subscriptions[1].rules[0].filterPolicy",
+        "subscriptions[2].rules[0].filterPolicy",
+    ]
+    # Shown once, one problem a line, under a count.
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "4 problems in the stack config:"
+    assert [line.strip() for line in lines[1:]] == caught.value.problems
+
+
+# -- secrets from the stack config --------------------------------------------------------------
 
 
 def _with_secret_environment(tmp_path: Path) -> dict[str, Any]:
@@ -298,3 +322,81 @@ def test_an_integration_declared_directly_refuses_a_plain_genesys_credential() -
     } | {"genesyscloud:oauthclientSecret": "sentinel-genesys-credential"}
     with pytest.raises(pulumi.RunError, match="genesyscloud:oauthclientSecret: is set in plain"):
         run_stack(program, config, project=project["name"], stack="dev")
+
+
+# -- filter policies given as JSON text ---------------------------------------------------------
+
+POLICY = {"detail.eventBody.queueId": [{"prefix": "9e8d"}]}
+ACD_START = "v2.detail.events.conversation.{id}.acd.start"
+
+
+@pytest.mark.parametrize("where", ["rule", "subscription", "archive"])
+def test_a_filter_policy_given_as_json_text_is_read_as_the_object_it_holds(where: str) -> None:
+    # As `pulumi config set --path '...filterPolicy' '{...}'` stores it, or pasted from AWS.
+    def entry(policy: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "name": "x",
+            "topics": ["v2.detail.events.conversation.{id}.acd.start"],
+        }
+        if where == "rule":
+            return {**base, "rules": [{"name": "r", "filterPolicy": policy}]}
+        if where == "archive":
+            return {**base, "archive": {"filterPolicy": policy}}
+        return {**base, "filterPolicy": policy}
+
+    [as_text] = parse_subscriptions([entry(json.dumps(POLICY))])
+    [as_mapping] = parse_subscriptions([entry(POLICY)])
+    assert as_text.to_args() == as_mapping.to_args()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"detail.eventBody.queueId": [{"prefix": "9e8d"}]',
+            "subscriptions[0].rules[0].filterPolicy: is text that is not a JSON object"
+            " (Expecting ',' delimiter at line 1 column 50)",
+        ),
+        (
+            '[{"detail.eventBody.queueId": ["q1"]}]',
+            "subscriptions[0].rules[0].filterPolicy: is JSON holding a list, not an object",
+        ),
+    ],
+)
+def test_a_filter_policy_that_is_not_a_json_object_names_the_path_and_the_json_error(
+    text: str, expected: str
+) -> None:
+    raw = [
+        {
+            "name": "x",
+            "topics": ["v2.users.{id}.presence"],
+            "rules": [{"name": "r", "filterPolicy": text}],
+        }
+    ]
+    with pytest.raises(StackConfigError) as caught:
+        parse_subscriptions(raw)
+    [problem] = caught.value.problems
+    assert problem.startswith(expected), problem
+    assert "pulumi config set --path" in problem and "valid dictionary" not in problem
+
+
+def test_a_malformed_aws_region_is_reported_with_the_other_problems() -> None:
+    # validate and preview alike: the rules of subscriptions without awsRegion go there.
+    raw = [{"name": "x", "topics": ["v2.users.{id}.presence"], "awsAccountId": 12345678901}]
+    with pytest.raises(StackConfigError) as caught:
+        parse_subscriptions(raw, default_region="eu-west1")
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == [
+        "aws",
+        "subscriptions[0].awsAccountId",
+    ]
+    assert caught.value.problems[0] == (
+        "aws:region: must be an AWS region in hyphenated form such as 'us-east-1'; got 'eu-west1'"
+    )
+
+
+def test_a_rule_name_given_twice_is_reported_where_it_is_repeated() -> None:
+    rules = [{"name": "a"}, {"name": "b"}, {"name": "a"}]
+    with pytest.raises(StackConfigError) as caught:
+        parse_subscriptions([{"name": "x", "topics": ["v2.users.{id}.presence"], "rules": rules}])
+    [problem] = caught.value.problems
+    assert problem.startswith("subscriptions[0].rules[2].name: rule 'a' is declared twice")

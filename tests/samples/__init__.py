@@ -1,14 +1,7 @@
-"""Genesys sample events, copied from the shared samples so the suite needs nothing outside."""
+"""The sample events shipped in the package, for the suite."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
+from genesys_eventbridge.samples import SAMPLES_DIR, load_samples
 
-SAMPLES_DIR = Path(__file__).resolve().parent
-
-
-def load_samples() -> dict[str, dict[str, Any]]:
-    """Every sample event by file stem, e.g. `conversation-acd-start`."""
-    return {path.stem: json.loads(path.read_text()) for path in sorted(SAMPLES_DIR.glob("*.json"))}
+__all__ = ["SAMPLES_DIR", "load_samples"]

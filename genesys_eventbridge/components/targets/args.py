@@ -9,8 +9,10 @@ from typing import Literal, TypeAlias
 import pulumi
 
 from genesys_eventbridge.components.args import RetryPolicyArgs
+from genesys_eventbridge.components.field_docs import documented
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class InputTransformerArgs:
     """Reshape the event before delivery: JSON paths picked from it, and a template using them."""
@@ -44,6 +46,7 @@ class _Delivery:
     is an Output (it then keeps its position)."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class LambdaTarget(_Delivery):
     """A Lambda function: the subscription's callback, or yours by ARN."""
@@ -52,6 +55,7 @@ class LambdaTarget(_Delivery):
     """The function's ARN; None means the subscription's own callback."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class SqsTarget(_Delivery):
     """An SQS queue: one the component makes (with its own dead-letter queue), or yours."""
@@ -75,6 +79,7 @@ class SqsTarget(_Delivery):
     deletes it (60-1209600); default 14 days, SQS's longest, like the dead-letter queues."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class FirehoseTarget(_Delivery):
     """A Kinesis Data Firehose delivery stream to S3 (Genesys' own analytics blueprint)."""
@@ -106,6 +111,7 @@ class FirehoseTarget(_Delivery):
     managed key needs it); the stream's role may use it through S3 for this bucket only."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class StepFunctionsTarget(_Delivery):
     """A Step Functions state machine: each event starts an execution."""
@@ -114,6 +120,7 @@ class StepFunctionsTarget(_Delivery):
     """The state machine's ARN."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class LogGroupTarget(_Delivery):
     """A CloudWatch Logs group, with the Logs resource policy EventBridge needs to write there."""
@@ -125,6 +132,7 @@ class LogGroupTarget(_Delivery):
     """For a group the component makes: its retention (a CloudWatch period)."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class EventBusTarget(_Delivery):
     """Another event bus, in this or another account or region: events are put there again."""
@@ -134,6 +142,7 @@ class EventBusTarget(_Delivery):
     `events:PutEvents` in its own resource policy."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class ApiKeyAuth:
     """An API key sent as a header with each call."""
@@ -145,6 +154,7 @@ class ApiKeyAuth:
     """The key: pass a secret (`config.require_secret(...)`); it is made secret regardless."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class BasicAuth:
     """HTTP Basic authentication."""
@@ -156,6 +166,7 @@ class BasicAuth:
     """The password: pass a secret; it is made secret regardless."""
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class OAuthClientCredentialsAuth:
     """OAuth 2 client credentials: EventBridge fetches and renews the token itself."""
@@ -179,6 +190,7 @@ class OAuthClientCredentialsAuth:
 ApiAuth: TypeAlias = ApiKeyAuth | BasicAuth | OAuthClientCredentialsAuth
 
 
+@documented
 @dataclass(kw_only=True, frozen=True)
 class HttpsTarget(_Delivery):
     """An HTTPS endpoint, called through an EventBridge connection and API destination."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from genesys_eventbridge.provider.genesys import auth, retries, transport
+from genesys_eventbridge.provider.genesys import auth, reachability, retries, transport
 from genesys_eventbridge.provider.genesys._version import __version__
 from genesys_eventbridge.provider.genesys.api import (
     GenesysClient,
@@ -43,6 +43,7 @@ def reset_process_state() -> None:
     """Forget every process-wide cache: tokens, org ids, topics, rate-limit holds, connections."""
     auth.clear()
     clear_caches()
+    reachability.clear()
     retries.GATE.clear()
     transport.close_all()
 

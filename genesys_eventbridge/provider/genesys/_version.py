@@ -1,7 +1,5 @@
-"""The version this client reports in its User-Agent."""
+"""The version this client reports in its User-Agent: the package's own."""
 
-# Kept in step with [project] version in pyproject.toml (a test checks it): reading the installed
-# distribution's metadata would report nothing when the project runs from a checkout.
-__version__ = "0.1.0"
+from genesys_eventbridge._version import PROJECT_NAME, __version__
 
-PROJECT_NAME = "genesys-eventbridge"
+__all__ = ["PROJECT_NAME", "__version__"]
