@@ -203,7 +203,9 @@ def test_connect_errors_are_retried_even_for_post_until_the_budget_runs_out(
             **{
                 "genesyscloud:apiBaseUrl": dead,
                 "genesyscloud:loginBaseUrl": emulator.base_url,
-                "genesyscloud:retryBudget": 0.3,
+                # Long enough that a loaded machine's slow token request leaves room for a
+                # second attempt; the test is about the retry, not the budget's precision.
+                "genesyscloud:retryBudget": 1.5,
             },
         )
     )
@@ -215,15 +217,15 @@ def test_connect_errors_are_retried_even_for_post_until_the_budget_runs_out(
     print(f"\n{message}")
     assert not isinstance(caught.value, AmbiguousRequestError)
     assert caught.value.attempts >= 2  # nothing was sent, so the POST was tried again
-    assert elapsed < 1.5
-    assert "ConnectError" in message and "retry budget 0.3 s" in message
+    assert elapsed < 4.0
+    assert "ConnectError" in message and "retry budget 1.5 s" in message
 
 
 def test_budget_exhaustion_on_5xx_says_how_long_was_tried_and_what_to_do(
     emulator: GenesysEmulator,
 ) -> None:
     integration_id = emulator.seed_integration("down")
-    client = GenesysClient(settings_for(emulator, **{"genesyscloud:retryBudget": 0.4}))
+    client = GenesysClient(settings_for(emulator, **{"genesyscloud:retryBudget": 1.5}))
     emulator.inject_status(503, count=10_000, path_contains=integration_id)
     started = time.monotonic()
     with pytest.raises(ServiceUnavailableError) as caught:
@@ -232,10 +234,10 @@ def test_budget_exhaustion_on_5xx_says_how_long_was_tried_and_what_to_do(
     error = caught.value
     message = str(error)
     print(f"\n{message}")
-    assert elapsed < 1.0
+    assert elapsed < 4.0
     assert error.status == 503 and error.attempts == emulator.count(path_contains=integration_id)
     assert error.attempts >= 2
-    assert "after trying for" in message and "retry budget 0.4 s" in message
+    assert "after trying for" in message and "retry budget 1.5 s" in message
     assert "genesyscloud:retryBudget" in message and "GENESYSCLOUD_RETRY_BUDGET" in message
     assert error.correlation_id and error.correlation_id in message
 
