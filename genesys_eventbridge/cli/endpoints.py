@@ -63,49 +63,78 @@ def check_endpoint(url: str, context: ssl.SSLContext, *, timeout: float = TIMEOU
             "EventBridge API destinations call https endpoints only: use https://",
         )
     host, port = parts.hostname, parts.port or 443
+    target = parts.path or "/"
+    if parts.query:
+        target += f"?{parts.query}"
+    try:
+        notes = [_resolve(url, host, port)]
+        notes.append(_handshake(host, port, context, timeout, notes))
+        method, status = _probe(url, host, port, target, context, timeout, notes)
+    except _Failed as failed:
+        return failed.outcome
+    return _judge(method, status, notes)
+
+
+class _Failed(Exception):
+    """A step's FAIL outcome, which ends the check there."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.detail)
+        self.outcome = outcome
+
+
+def _resolve(url: str, host: str, port: int) -> str:
+    """The DNS note: the addresses `host` resolves to."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = sorted({str(info[4][0]) for info in found})
     except socket.gaierror as error:
-        return Outcome(
-            "FAIL",
-            f"DNS: {host} does not resolve ({error.strerror or error})",
-            f"check the host name in {url}",
-        )
+        raise _Failed(
+            Outcome(
+                "FAIL",
+                f"DNS: {host} does not resolve ({error.strerror or error})",
+                f"check the host name in {url}",
+            )
+        ) from None
+    addresses = sorted({str(info[4][0]) for info in found})
+    return f"DNS: {host} -> {', '.join(addresses)}"
+
+
+def _handshake(
+    host: str, port: int, context: ssl.SSLContext, timeout: float, notes: list[str]
+) -> str:
+    """The TLS note: the version and certificate of a handshake verified with `context`."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as raw:
             with context.wrap_socket(raw, server_hostname=host) as tls:
                 version = tls.version()
                 certificate = tls.getpeercert() or {}
     except ssl.SSLCertVerificationError as error:
-        return Outcome(
-            "FAIL",
+        detail = (
             f"TLS: {host}:{port} presented a certificate that does not verify"
-            f" ({error.verify_message})",
-            CA_FIX,
-            notes=[f"DNS: {host} -> {', '.join(addresses)}"],
+            f" ({error.verify_message})"
         )
+        raise _Failed(Outcome("FAIL", detail, CA_FIX, notes=list(notes))) from None
     except ssl.SSLError as error:
-        return Outcome(
-            "FAIL",
-            f"TLS: the handshake with {host}:{port} failed ({error.reason or error})",
-            f"check that {host}:{port} serves TLS",
-            notes=[f"DNS: {host} -> {', '.join(addresses)}"],
-        )
+        detail = f"TLS: the handshake with {host}:{port} failed ({error.reason or error})"
+        fix = f"check that {host}:{port} serves TLS"
+        raise _Failed(Outcome("FAIL", detail, fix, notes=list(notes))) from None
     except OSError as error:
-        return Outcome(
-            "FAIL",
-            f"TCP: cannot connect to {host}:{port} ({error.strerror or error})",
-            "check the port and that the endpoint accepts connections from the internet",
-            notes=[f"DNS: {host} -> {', '.join(addresses)}"],
-        )
-    notes = [
-        f"DNS: {host} -> {', '.join(addresses)}",
-        f"TLS: {version}, certificate verified, valid until {certificate.get('notAfter', '?')}",
-    ]
-    target = parts.path or "/"
-    if parts.query:
-        target += f"?{parts.query}"
+        detail = f"TCP: cannot connect to {host}:{port} ({error.strerror or error})"
+        fix = "check the port and that the endpoint accepts connections from the internet"
+        raise _Failed(Outcome("FAIL", detail, fix, notes=list(notes))) from None
+    return f"TLS: {version}, certificate verified, valid until {certificate.get('notAfter', '?')}"
+
+
+def _probe(
+    url: str,
+    host: str,
+    port: int,
+    target: str,
+    context: ssl.SSLContext,
+    timeout: float,
+    notes: list[str],
+) -> tuple[str, int]:
+    """The method asked and the status answered: HEAD, or OPTIONS when HEAD is not allowed."""
     try:
         method = "HEAD"
         status = _ask(host, port, context, method, target, timeout)
@@ -113,13 +142,20 @@ def check_endpoint(url: str, context: ssl.SSLContext, *, timeout: float = TIMEOU
             method = "OPTIONS"
             status = _ask(host, port, context, method, target, timeout)
     except (OSError, http.client.HTTPException) as error:
-        return Outcome(
-            "FAIL",
-            # A bad status line can be 64 KiB of the server's text: a glimpse is enough.
-            f"HTTP: no answer from {url} ({type(error).__name__}: {str(error)[:200]})",
-            "check that the endpoint answers HTTP requests",
-            notes=notes,
-        )
+        raise _Failed(
+            Outcome(
+                "FAIL",
+                # A bad status line can be 64 KiB of the server's text: a glimpse is enough.
+                f"HTTP: no answer from {url} ({type(error).__name__}: {str(error)[:200]})",
+                "check that the endpoint answers HTTP requests",
+                notes=notes,
+            )
+        ) from None
+    return method, status
+
+
+def _judge(method: str, status: int, notes: list[str]) -> Outcome:
+    """What the endpoint's answer means for EventBridge's calls to it."""
     answer = f"{method} answered {status}"
     if status in (401, 403):
         notes.append("no credentials were sent: the EventBridge connection sends them")
