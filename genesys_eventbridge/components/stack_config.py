@@ -290,12 +290,7 @@ class SubscriptionConfig(_CamelModel):
         Output.secret: `get_object` returns them plain, and which of them was set with --secret
         is not known here, so all of them stay encrypted in the state.
         """
-        environment: Mapping[str, Any] | None = None
-        if self.lambda_code and self.lambda_code.environment is not None:
-            environment = {
-                name: pulumi.Output.secret(value) if self._secret else value
-                for name, value in self.lambda_code.environment.items()
-            }
+        lambda_code = self._lambda_code_args()
         return SubscriptionArgs(
             topics=list(self.topics),
             event_source_suffix=self.event_source_suffix,
@@ -306,33 +301,8 @@ class SubscriptionConfig(_CamelModel):
             notes=self.notes,
             adopt_integration_id=self.adopt_integration_id,
             filter_policy=self.filter_policy,
-            rules=[
-                RuleArgs(
-                    name=r.name,
-                    filter_policy=r.filter_policy,
-                    topics=r.topics,
-                    targets=to_targets(
-                        r.targets, self._secrets, f"{self._path}.rules[{index}].targets"
-                    )
-                    if r.targets is not None
-                    else None,
-                    description=r.description,
-                )
-                for index, r in enumerate(self.rules)
-            ]
-            if self.rules
-            else None,
-            lambda_code=LambdaCodeArgs(
-                code=self.lambda_code.path,
-                handler=self.lambda_code.handler,
-                runtime=self.lambda_code.runtime,
-                architecture=self.lambda_code.architecture,
-                memory_size=self.lambda_code.memory_size,
-                timeout=self.lambda_code.timeout,
-                environment=environment,
-            )
-            if self.lambda_code
-            else None,
+            rules=self._rule_args(),
+            lambda_code=lambda_code,
             lambda_arn=self.lambda_arn,
             retry_policy=RetryPolicyArgs(
                 maximum_retry_attempts=self.retry_policy.maximum_retry_attempts,
@@ -351,20 +321,8 @@ class SubscriptionConfig(_CamelModel):
                 max_pattern_length=self.quotas.max_pattern_length,
                 max_iam_roles=self.quotas.max_iam_roles,
             ),
-            alarms=AlarmArgs(
-                topic_arn=self.alarms.topic_arn,
-                period=self.alarms.period,
-                evaluation_periods=self.alarms.evaluation_periods,
-                per_rule=self.alarms.per_rule,
-            )
-            if self.alarms
-            else None,
-            archive=ArchiveArgs(
-                retention_days=self.archive.retention_days,
-                filter_policy=self.archive.filter_policy,
-            )
-            if self.archive
-            else None,
+            alarms=self._alarm_args(),
+            archive=self._archive_args(),
             kms_key_arn=self.kms_key_arn,
             dead_letter_queue=self.dead_letter_queue,
             retain_data=self.retain_data,
@@ -372,6 +330,61 @@ class SubscriptionConfig(_CamelModel):
             notify_on_change=self.notify_on_change,
             log_retention_in_days=self.log_retention_in_days,
             tags=self.tags,
+        )
+
+    def _rule_args(self) -> list[RuleArgs] | None:
+        """The rules, their targets typed and their credentials checked to be secrets."""
+        if not self.rules:
+            return None
+        return [
+            RuleArgs(
+                name=r.name,
+                filter_policy=r.filter_policy,
+                topics=r.topics,
+                targets=to_targets(r.targets, self._secrets, f"{self._path}.rules[{index}].targets")
+                if r.targets is not None
+                else None,
+                description=r.description,
+            )
+            for index, r in enumerate(self.rules)
+        ]
+
+    def _lambda_code_args(self) -> LambdaCodeArgs | None:
+        """The callback's code, its environment kept secret when the subscriptions key is."""
+        if not self.lambda_code:
+            return None
+        environment: Mapping[str, Any] | None = None
+        if self.lambda_code.environment is not None:
+            environment = {
+                name: pulumi.Output.secret(value) if self._secret else value
+                for name, value in self.lambda_code.environment.items()
+            }
+        return LambdaCodeArgs(
+            code=self.lambda_code.path,
+            handler=self.lambda_code.handler,
+            runtime=self.lambda_code.runtime,
+            architecture=self.lambda_code.architecture,
+            memory_size=self.lambda_code.memory_size,
+            timeout=self.lambda_code.timeout,
+            environment=environment,
+        )
+
+    def _alarm_args(self) -> AlarmArgs | None:
+        if not self.alarms:
+            return None
+        return AlarmArgs(
+            topic_arn=self.alarms.topic_arn,
+            period=self.alarms.period,
+            evaluation_periods=self.alarms.evaluation_periods,
+            per_rule=self.alarms.per_rule,
+        )
+
+    def _archive_args(self) -> ArchiveArgs | None:
+        if not self.archive:
+            return None
+        return ArchiveArgs(
+            retention_days=self.archive.retention_days,
+            filter_policy=self.archive.filter_policy,
         )
 
 
@@ -450,13 +463,41 @@ def parse_subscriptions(
     the stack's `aws:region`, where subscriptions without awsRegion put their rules (checked
     against their targets' regions).
     """
+    default_region, problems = _checked_region(default_region)
+    _refuse_unreadable(raw, secret, secure_paths, problems)
+    problems += _misplaced_secrets(raw, secure_paths)
+    entries = _validate_entries(raw, base or Path.cwd(), problems)
+    secrets = SecretResolver(
+        secret=secret,
+        secure_paths=secure_paths,
+        keys=config_secrets,
+        check_credentials=check_credentials,
+    )
+    for index, entry in enumerate(entries):
+        if entry is not None:
+            entry._secret = secret
+            entry._secrets = secrets
+            entry._path = f"{CONFIG_KEY}[{index}]"
+    problems += _entry_problems(entries, stack, default_region)
+    if problems:
+        raise StackConfigError(problems)
+    return [entry for entry in entries if entry is not None]
+
+
+def _checked_region(default_region: str | None) -> tuple[str | None, list[str]]:
+    """The stack's `aws:region`, or None and its problem when it is not a region."""
     # The rules of subscriptions without awsRegion go to aws:region: a typo must not wait for AWS.
     region_problem = input_problem("aws_region", default_region) if default_region else None
-    if region_problem is not None:
-        default_region = None
-    problems = (
-        [f"aws:region: {strip_field(region_problem, 'aws_region')}"] if region_problem else []
-    )
+    if region_problem is None:
+        return default_region, []
+    return None, [f"aws:region: {strip_field(region_problem, 'aws_region')}"]
+
+
+def _refuse_unreadable(
+    raw: Any, secret: bool, secure_paths: Iterable[str] | None, problems: list[str]
+) -> None:
+    """Raise, with `problems` so far, when the value cannot be read entry by entry: missing, a
+    secret whose secure values are unknown, or nested too deep."""
     if raw is None:
         raise StackConfigError(
             problems
@@ -471,28 +512,30 @@ def parse_subscriptions(
     deep = [f"{CONFIG_KEY}[{i}]" for i, entry in enumerate(entries) if nests_deeper_than(entry)]
     if deep:
         raise StackConfigError(problems + [f"{where}: {too_deep_problem('it')}" for where in deep])
-    problems += [
+
+
+def _misplaced_secrets(raw: Any, secure_paths: Iterable[str] | None) -> list[str]:
+    """Values set with --secret where a secret cannot stay one."""
+    return [
         f"{path}: is set with --secret, but only lambdaCode.environment values can stay secret"
         " (this value names or shapes resources, which Pulumi shows in plain text); set it"
         " without --secret, or move the secret into the callback's environment"
         for path in sorted(secure_paths or ())
         if not SECRET_CAPABLE.fullmatch(path) and not under(path, _environments(raw))
     ]
-    entries = _validate_entries(raw, base or Path.cwd(), problems)
+
+
+def _entry_problems(
+    entries: list[SubscriptionConfig | None], stack: str | None, default_region: str | None
+) -> list[str]:
+    """Each valid entry's component checks, and the names and event source suffixes that
+    must be unique across entries."""
+    problems: list[str] = []
     seen: dict[str, int] = {}
     suffixes: dict[str, int] = {}
-    secrets = SecretResolver(
-        secret=secret,
-        secure_paths=secure_paths,
-        keys=config_secrets,
-        check_credentials=check_credentials,
-    )
     for index, entry in enumerate(entries):
         if entry is None:  # its problems are listed already
             continue
-        entry._secret = secret
-        entry._secrets = secrets
-        entry._path = f"{CONFIG_KEY}[{index}]"
         if entry.name in seen:
             problems.append(
                 f"{CONFIG_KEY}[{index}].name: {entry.name!r} is already the name of"
@@ -515,9 +558,7 @@ def parse_subscriptions(
             )
             continue
         suffixes[suffix] = index
-    if problems:
-        raise StackConfigError(problems)
-    return [entry for entry in entries if entry is not None]
+    return problems
 
 
 def _validate_entries(raw: Any, base: Path, problems: list[str]) -> list[SubscriptionConfig | None]:

@@ -1,4 +1,8 @@
-"""GenesysEmulator: the public face of the emulator (lifecycle, knobs, faults, log, state)."""
+"""GenesysEmulator: the public face of the emulator.
+
+Lifecycle, identity and client settings live here; the knobs (knobs.py), fault injection
+(fault_controls.py) and the request log and state access (inspection.py) are mixed in.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,21 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from . import catalog
 from .api import GenesysApi
 from .auth import Authority
-from .faults import Fault, FaultKind, FaultQueue
-from .requestlog import RequestLog, RequestRecord
+from .fault_controls import FaultControls
+from .faults import FaultQueue
+from .inspection import Inspection
+from .knobs import Knobs
+from .requestlog import RequestLog
 from .server import CONNECTION_TIMEOUT, HOST, EmulatorServer
-from .store import EVENTBRIDGE_TYPE, IntegrationStore
+from .store import IntegrationStore
 
 
-class GenesysEmulator:
+class GenesysEmulator(Knobs, FaultControls, Inspection):
     """An in-process Genesys Cloud org (OAuth + the integrations API) on 127.0.0.1."""
 
     def __init__(
@@ -144,241 +151,3 @@ class GenesysEmulator:
             "genesyscloud:loginBaseUrl": self.base_url,
             "genesyscloud:allowInsecureHttp": "true",
         }
-
-    # -- knobs (changeable while running) -------------------------------------------------
-
-    @property
-    def activation_delay(self) -> float:
-        """Seconds ACTIVATING -> ACTIVE and DEACTIVATING -> INACTIVE."""
-        return self._store.activation_delay
-
-    @activation_delay.setter
-    def activation_delay(self, seconds: float) -> None:
-        self._store.activation_delay = seconds
-
-    @property
-    def fail_activation(self) -> bool:
-        """When set, activations (and re-validations) end in ERROR with a detail."""
-        return self._store.fail_activation
-
-    @fail_activation.setter
-    def fail_activation(self, value: bool) -> None:
-        self._store.fail_activation = value
-
-    @property
-    def latency(self) -> float:
-        """Seconds added to every reply."""
-        return self._api.latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        self._api.latency = seconds
-
-    @property
-    def token_ttl(self) -> float:
-        """Token lifetime in seconds (also the expires_in of new tokens)."""
-        return self._authority.token_ttl
-
-    @token_ttl.setter
-    def token_ttl(self, seconds: float) -> None:
-        self._authority.token_ttl = seconds
-
-    @property
-    def rate_limit_per_minute(self) -> int | None:
-        """Requests allowed per token per sliding 60 s, or None for no limit."""
-        return self._authority.rate_limit_per_minute
-
-    @rate_limit_per_minute.setter
-    def rate_limit_per_minute(self, limit: int | None) -> None:
-        self._authority.rate_limit_per_minute = limit
-
-    @property
-    def rate_headers(self) -> bool:
-        """Whether API replies state the token's budget (inin-ratelimit-*); True by default."""
-        return self._authority.states_budget
-
-    @rate_headers.setter
-    def rate_headers(self, on: bool) -> None:
-        self._authority.states_budget = on
-
-    @property
-    def permissions(self) -> frozenset[str] | None:
-        """The granted permissions, or None when all are granted."""
-        return self._authority.permissions
-
-    def revoke_permission(self, permission: str) -> None:
-        """Stop granting a permission: calls needing it answer 403."""
-        self._authority.revoke(permission)
-
-    def grant_permission(self, permission: str) -> None:
-        """Grant a permission again."""
-        self._authority.grant_permission(permission)
-
-    def expire_token(self, number: int) -> None:
-        """The `number`-th token granted (1-based) answers 401 from now on; others still work."""
-        self._authority.expire_token(number)
-
-    def expire_tokens(self) -> None:
-        """Every token issued so far answers 401 from now on."""
-        self._authority.expire_tokens()
-
-    def issued_tokens(self) -> list[str]:
-        """Every access token granted so far (so tests can scan output for leaked tokens)."""
-        return self._authority.issued_tokens()
-
-    # -- faults ---------------------------------------------------------------------------
-
-    def inject_status(
-        self,
-        status: int = 503,
-        count: int = 1,
-        retry_after: int | str | None = None,
-        method: str | None = None,
-        path_contains: str | None = None,
-        after: int = 0,
-        token: int | None = None,
-        message: str | None = None,
-        headers: dict[str, str] | None = None,
-        code: str | None = None,
-        context_id: str | None = None,
-    ) -> None:
-        """The next `count` matching requests (past the first `after`) answer `status`.
-
-        `token`: only requests bearing the token of that issue number (1 = the first granted).
-        `message` and `headers` shape the error reply (e.g. a 429 naming an org-wide limit);
-        `code` and `context_id` replace the error body's defaults (e.g. a hostile server text).
-        """
-        if not 400 <= status <= 599:
-            raise ValueError("status must be an HTTP error status (400-599)")
-        self._faults.add(
-            Fault(
-                FaultKind.STATUS,
-                count,
-                method,
-                path_contains,
-                status=status,
-                retry_after=retry_after,
-                after=after,
-                token=token,
-                message=message,
-                headers=headers,
-                code=code,
-                context_id=context_id,
-            )
-        )
-
-    def inject_delay(
-        self,
-        seconds: float,
-        count: int = 1,
-        method: str | None = None,
-        path_contains: str | None = None,
-    ) -> None:
-        """The next `count` matching requests wait `seconds`, then are processed normally."""
-        self._faults.add(Fault(FaultKind.DELAY, count, method, path_contains, seconds=seconds))
-
-    def inject_drop_after_commit(
-        self,
-        count: int = 1,
-        method: str | None = "POST",
-        path_contains: str | None = None,
-    ) -> None:
-        """The next `count` matching requests are processed and committed, then the connection
-        closes without a reply."""
-        self._faults.add(Fault(FaultKind.DROP_AFTER_COMMIT, count, method, path_contains))
-
-    def inject_drop(
-        self,
-        count: int = 1,
-        method: str | None = None,
-        path_contains: str | None = None,
-    ) -> None:
-        """The next `count` matching requests are not processed; the connection just closes."""
-        self._faults.add(Fault(FaultKind.DROP, count, method, path_contains))
-
-    def inject_version_conflict(self, count: int = 1) -> None:
-        """The next `count` PUT config calls answer 409 and bump the stored version."""
-        self._faults.add(Fault(FaultKind.VERSION_CONFLICT, count, "PUT", "/config/current"))
-
-    def clear_faults(self) -> None:
-        """Forget every fault not yet used."""
-        self._faults.clear()
-
-    # -- request log ----------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RequestRecord]:
-        """Every request so far, oldest first."""
-        return self._log.records()
-
-    def count(
-        self,
-        method: str | None = None,
-        path_contains: str | None = None,
-        status: int | None = None,
-    ) -> int:
-        """How many logged requests match all the given filters."""
-        return self._log.count(method, path_contains, status)
-
-    @property
-    def token_requests(self) -> int:
-        """Successful POST /oauth/token calls."""
-        return self._log.token_grants
-
-    def reset_log(self) -> None:
-        """Clear the request log and the token grant count."""
-        self._log.reset()
-
-    # -- direct state access (no HTTP) ----------------------------------------------------
-
-    def integrations(self) -> list[dict[str, Any]]:
-        """Integration JSON of every integration, in creation order."""
-        return self._store.find()
-
-    def integration(self, integration_id: str) -> dict[str, Any]:
-        """Integration JSON of one integration (KeyError if unknown)."""
-        return self._store.get(integration_id)
-
-    def integration_config(self, integration_id: str) -> dict[str, Any]:
-        """IntegrationConfiguration JSON of one integration (KeyError if unknown)."""
-        return self._store.config(integration_id)
-
-    def add_topic(
-        self, topic_id: str, description: str, transports: Iterable[str] = (catalog.ALL,)
-    ) -> None:
-        """Add a topic to the catalog (e.g. one whose description a test needs)."""
-        self._api.extra_topics.append(
-            {
-                "id": topic_id,
-                "description": description,
-                "transports": list(transports),
-                "visibility": "Public",
-                "topicParameters": [],
-            }
-        )
-
-    def seed_integration(
-        self,
-        name: str,
-        properties: dict[str, Any] | None = None,
-        intended_state: str = "DISABLED",
-        integration_type: str = EVENTBRIDGE_TYPE,
-        notes: str | None = None,
-    ) -> str:
-        """Add an integration directly (config version 1; ENABLED ones are already settled)."""
-        created = self._store.create(
-            name,
-            integration_type,
-            notes,
-            properties=properties,
-            intended_state=intended_state,
-        )
-        return str(created["id"])
-
-    def edit_config(self, integration_id: str, **properties: Any) -> dict[str, Any]:
-        """Out-of-band edit: merge properties into the config and bump its version."""
-        return self._store.edit_properties(integration_id, properties)
-
-    def delete_integration(self, integration_id: str) -> dict[str, Any]:
-        """Out-of-band delete (KeyError if unknown); returns the deleted Integration JSON."""
-        return self._store.delete(integration_id)

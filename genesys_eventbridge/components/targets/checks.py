@@ -69,6 +69,19 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
         )
 
     _check_shape(target, fail, field)
+    _check_arns(target, fail, region)
+    if isinstance(target, SqsTarget):
+        _check_sqs(target, fail, field)
+    if isinstance(target, FirehoseTarget):
+        _check_firehose(target, fail, field)
+    if isinstance(target, LogGroupTarget) and target.log_group_arn is None:
+        _check_log_retention(target, fail)
+    if isinstance(target, HttpsTarget):
+        _check_https(target, fail)
+
+
+def _check_arns(target: Target, fail: _Fail, region: object) -> None:
+    """The ARNs the user gave: of the target kind's service, and in the rule's region."""
     for sub, value in _arns(target):
         if not isinstance(value, str):
             continue  # an Output: checked by AWS at `up`
@@ -87,65 +100,68 @@ def check_target(target: Target, *, rule: str, field: str, region: object) -> No
                 f" in {region!r}, or an EventBusTarget to a bus in {arn.region!r}.",
                 sub,
             )
-    if isinstance(target, SqsTarget):
-        if target.queue_arn is None and target.message_group_id is not None:
-            raise fail(
-                "message_group_id is for a FIFO queue of yours; the queue the component makes"
-                " is a standard queue.",
-                "message_group_id",
-            )
-        if (
-            isinstance(target.queue_arn, str)
-            and target.queue_arn.endswith(".fifo")
-            and not target.message_group_id
-        ):
-            # EventBridge refuses a FIFO queue target without SqsParameters.MessageGroupId.
-            raise fail(
-                f"queue_arn {target.queue_arn!r} is a FIFO queue: EventBridge needs a"
-                " message_group_id to send to it; set one (e.g. 'genesys').",
-                "message_group_id",
-            )
-        if target.message_group_id is not None and len(target.message_group_id) > 100:
-            raise fail(
-                "message_group_id must have at most 100 characters (EventBridge's limit);"
-                f" it has {len(target.message_group_id)}.",
-                "message_group_id",
-            )
-        if target.queue_arn is not None and target.max_receive_count != 5:
-            raise fail(
-                "max_receive_count applies to a queue the component makes.", "max_receive_count"
-            )
-        limits.check_range(target.max_receive_count, 1, 1000, field=f"{field}.max_receive_count")
-        _check_retention(target, fail, field)
-    if isinstance(target, FirehoseTarget):
-        if (target.delivery_stream_arn is None) == (target.bucket_arn is None):
-            raise fail(
-                "give either delivery_stream_arn (your stream) or bucket_arn (the component"
-                " makes the stream), not both or neither.",
-                "bucket_arn",
-            )
-        if target.bucket_arn is not None:
-            _check_prefix(target.prefix, fail)
-        if isinstance(target.bucket_arn, str):
-            bucket = parse_arn(target.bucket_arn)
-            if bucket is None or bucket.service != "s3":
-                raise fail(
-                    f"bucket_arn {target.bucket_arn!r} is not an S3 bucket ARN.", "bucket_arn"
-                )
-        limits.check_range(
-            target.buffering_interval_seconds, 0, 900, field=f"{field}.buffering_interval_seconds"
+
+
+def _check_sqs(target: SqsTarget, fail: _Fail, field: str) -> None:
+    """A queue target: FIFO needs a message group; a made queue's options stay on made queues."""
+    if target.queue_arn is None and target.message_group_id is not None:
+        raise fail(
+            "message_group_id is for a FIFO queue of yours; the queue the component makes"
+            " is a standard queue.",
+            "message_group_id",
         )
-        limits.check_range(target.buffering_size_mb, 1, 128, field=f"{field}.buffering_size_mb")
-        _check_stream_options(target, fail)
-    if isinstance(target, LogGroupTarget) and target.log_group_arn is None:
-        if target.retention_in_days not in limits.LOG_RETENTION_DAYS:
-            raise fail(
-                f"retention_in_days must be one of CloudWatch's periods"
-                f" {sorted(limits.LOG_RETENTION_DAYS)}; got {target.retention_in_days!r}.",
-                "retention_in_days",
-            )
-    if isinstance(target, HttpsTarget):
-        _check_https(target, fail)
+    if (
+        isinstance(target.queue_arn, str)
+        and target.queue_arn.endswith(".fifo")
+        and not target.message_group_id
+    ):
+        # EventBridge refuses a FIFO queue target without SqsParameters.MessageGroupId.
+        raise fail(
+            f"queue_arn {target.queue_arn!r} is a FIFO queue: EventBridge needs a"
+            " message_group_id to send to it; set one (e.g. 'genesys').",
+            "message_group_id",
+        )
+    if target.message_group_id is not None and len(target.message_group_id) > 100:
+        raise fail(
+            "message_group_id must have at most 100 characters (EventBridge's limit);"
+            f" it has {len(target.message_group_id)}.",
+            "message_group_id",
+        )
+    if target.queue_arn is not None and target.max_receive_count != 5:
+        raise fail("max_receive_count applies to a queue the component makes.", "max_receive_count")
+    limits.check_range(target.max_receive_count, 1, 1000, field=f"{field}.max_receive_count")
+    _check_retention(target, fail, field)
+
+
+def _check_firehose(target: FirehoseTarget, fail: _Fail, field: str) -> None:
+    """A Firehose target: a stream of yours or a bucket to make one for, and its options."""
+    if (target.delivery_stream_arn is None) == (target.bucket_arn is None):
+        raise fail(
+            "give either delivery_stream_arn (your stream) or bucket_arn (the component"
+            " makes the stream), not both or neither.",
+            "bucket_arn",
+        )
+    if target.bucket_arn is not None:
+        _check_prefix(target.prefix, fail)
+    if isinstance(target.bucket_arn, str):
+        bucket = parse_arn(target.bucket_arn)
+        if bucket is None or bucket.service != "s3":
+            raise fail(f"bucket_arn {target.bucket_arn!r} is not an S3 bucket ARN.", "bucket_arn")
+    limits.check_range(
+        target.buffering_interval_seconds, 0, 900, field=f"{field}.buffering_interval_seconds"
+    )
+    limits.check_range(target.buffering_size_mb, 1, 128, field=f"{field}.buffering_size_mb")
+    _check_stream_options(target, fail)
+
+
+def _check_log_retention(target: LogGroupTarget, fail: _Fail) -> None:
+    """A made log group's retention: one of CloudWatch's periods."""
+    if target.retention_in_days not in limits.LOG_RETENTION_DAYS:
+        raise fail(
+            f"retention_in_days must be one of CloudWatch's periods"
+            f" {sorted(limits.LOG_RETENTION_DAYS)}; got {target.retention_in_days!r}.",
+            "retention_in_days",
+        )
 
 
 MIN_RETENTION, MAX_RETENTION = 60, 14 * 24 * 3600
