@@ -68,9 +68,12 @@ def test_a_second_stack_given_the_same_suffixes_takes_nothing_over(
 
     up = ws.pulumi("up", "--yes", "-s", "b", expect=None)
     assert up.code != 0, up
-    for integration_id in a:
-        # Named, with its owner and the fix, and held by no state but a's.
-        assert f"integration {integration_id}" in up.text, up
+    # The engine stops checking once one resource fails, so how many of b's resources get to
+    # report their clash depends on timing: at least one does, each naming the integration, its
+    # owner and the fix; none of a's integrations is held by b or changed, whatever the count.
+    named = [i for i in a if f"integration {i}" in up.text]
+    assert named, up
+    for integration_id in named:
         assert f"adopt_integration_id={integration_id!r}" in up.text, up
     assert "of stack 'a' in project 'genesys-integration-only'" in up.text, up
     assert "event source suffix" in up.text, up
