@@ -56,12 +56,9 @@ from genesys_eventbridge.provider.genesys import (
     auth,
     reachability,
 )
-from genesys_eventbridge.provider.genesys.api import (
-    ORGANIZATION_PATH,
-    PERMISSION_ADD,
-    PERMISSION_VIEW,
-)
 from genesys_eventbridge.provider.genesys.errors import sanitize
+from genesys_eventbridge.provider.genesys.integrations import PERMISSION_ADD, PERMISSION_VIEW
+from genesys_eventbridge.provider.genesys.organization import ORGANIZATION_PATH
 
 NAME = "doctor"
 SUMMARY = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import pulumi
@@ -95,13 +95,3 @@ def add_function_statement(
             field=field,
         )
     return size
-
-
-def first_rule_over(sizes_by_rule: Sequence[tuple[str, int]], limit: int) -> tuple[str | None, int]:
-    """The first rule whose cumulative policy size passes `limit`, and the final size."""
-    final = 0
-    for name, size in sizes_by_rule:
-        final = size
-        if size > limit:
-            return name, size
-    return None, final

@@ -109,6 +109,8 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
         )
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._args = args
+        # The callback exists for rules that target it and for notify_on_change.
+        self._needs_callback = plan.uses_callback or args.notify_on_change
         self._scope = Scope(
             parent=self,
             name=name,
@@ -182,9 +184,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
             opts=scope.child(depends_on=[integration]),
         )
         queue = declare_dead_letter_queue(scope) if args.dead_letter_queue else None
-        callback = declare_callback(
-            scope, args, needed=plan.uses_callback or args.notify_on_change, queue=queue
-        )
+        callback = declare_callback(scope, args, needed=self._needs_callback, queue=queue)
         patterns = {rule.name: rule.pattern_output(source) for rule in plan.rules}
         rules = {
             rule.name: aws.cloudwatch.EventRule(
@@ -247,7 +247,7 @@ class GenesysEventBridgeSubscription(pulumi.ComponentResource):
     ) -> list[pulumi.Resource]:
         """Every rule's targets, through their kinds; returns what they declared."""
         args, scope = self._args, self._scope
-        specs = plan_functions(plan, args.lambda_arn, plan.uses_callback or args.notify_on_change)
+        specs = plan_functions(plan, args.lambda_arn, self._needs_callback)
         functions = subscription_functions(args, specs, callback.arn)
         context = TargetContext(
             component=self,
